@@ -1,0 +1,2 @@
+/** JMH benchmarks of the clearing engine and (later) the oracle service. */
+package io.tokenflow.bench;

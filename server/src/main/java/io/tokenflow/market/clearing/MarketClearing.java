@@ -1,0 +1,166 @@
+package io.tokenflow.market.clearing;
+
+import io.tokenflow.market.model.MarketUpdate;
+import io.tokenflow.market.model.Scenario;
+import io.tokenflow.market.solution.ClearingResult;
+import io.tokenflow.market.solution.SolveStats;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * A market kept ready to re-clear: the scenario, its LP and a live solver. Updates (capacity,
+ * demand, electricity price, link capacity) change bounds and costs of the LP in place, so the
+ * next {@link #clear()} starts from the previous basis (a warm start: a few simplex iterations
+ * instead of thousands on large networks).
+ *
+ * <p>The LP's structure (nodes, classes, links, latency limits, bandwidth model) is fixed for the
+ * life of an instance; open a new one when that changes.
+ *
+ * <p>Not thread-safe: one thread (the oracle's re-clear worker) owns an instance. Holds native
+ * solver memory until {@link #close()}.
+ */
+public final class MarketClearing implements AutoCloseable {
+    private final SolverKind solverKind;
+    private final LpLayout layout;
+    private final OrToolsLpSolver solver;
+    private Scenario scenario;
+    private Coefficients coefficients;
+    private boolean warm;
+
+    private MarketClearing(Scenario scenario, SolverKind solverKind) {
+        this.solverKind = solverKind;
+        this.scenario = scenario;
+        this.coefficients = new Coefficients(scenario);
+        TokenFlowFormulation.Formulated formulated =
+                TokenFlowFormulation.formulate(scenario, coefficients, TokenFlowFormulation.Goal.OPERATING_COST);
+        this.layout = formulated.layout();
+        this.solver = new OrToolsLpSolver(formulated.lp(), solverKind);
+    }
+
+    /** Formulates the scenario's LP and loads it into a new solver (not yet solved). */
+    public static MarketClearing open(Scenario scenario, SolverKind solverKind) {
+        return new MarketClearing(scenario, solverKind);
+    }
+
+    /** Clears a scenario once, cold, and frees the solver. */
+    public static ClearingResult clearOnce(Scenario scenario, SolverKind solverKind) {
+        try (MarketClearing market = open(scenario, solverKind)) {
+            return market.clear();
+        }
+    }
+
+    /** The inputs the next clear will use, with every applied update. */
+    public Scenario scenario() {
+        return scenario;
+    }
+
+    public SolverKind solverKind() {
+        return solverKind;
+    }
+
+    /**
+     * Applies updates all-or-nothing: each is validated against the scenario as changed by the ones
+     * before it; if any fails (unknown id, invalid value) none is applied and the exception says which.
+     */
+    public void apply(List<? extends MarketUpdate> updates) {
+        Scenario updated = scenario;
+        for (MarketUpdate update : updates) {
+            updated = update.applyTo(updated);
+        }
+        Coefficients next = new Coefficients(updated);
+        pushChanges(coefficients, next);
+        scenario = updated;
+        coefficients = next;
+    }
+
+    /** Writes into the live LP every bound and cost that differs, and nothing else (keeps the basis). */
+    private void pushChanges(Coefficients before, Coefficients after) {
+        for (int j = 0; j < after.nodeCount; j++) {
+            for (int k = 0; k < after.classCount; k++) {
+                int x = layout.processing[j][k];
+                if (before.capacity[j][k] != after.capacity[j][k]) {
+                    solver.setColumnBounds(x, 0, after.capacity[j][k]);
+                }
+                if (before.processingCost[j][k] != after.processingCost[j][k]) {
+                    solver.setObjectiveCoefficient(x, after.processingCost[j][k]);
+                }
+                if (before.demand[j][k] != after.demand[j][k]) {
+                    double d = after.demand[j][k];
+                    solver.setRowBounds(layout.balance[j][k], d, d);
+                }
+            }
+        }
+        for (int a = 0; a < after.linkCount; a++) {
+            if (before.linkCapacity[a] != after.linkCapacity[a]) {
+                solver.setRowBounds(layout.linkRow[a], Double.NEGATIVE_INFINITY, after.linkCapacity[a]);
+            }
+        }
+    }
+
+    /**
+     * Solves the LP as it stands (warm after the first solve) and reads the market out of it.
+     * INFEASIBLE must-serve demand gives a result with a diagnosis, not an exception.
+     *
+     * @throws ClearingFailedException if the solver stops without an answer (time limit, numerics)
+     */
+    public ClearingResult clear() {
+        boolean startedWarm = warm;
+        LpSolution solution = solver.solve();
+        warm = true;
+        if (solution.status() == LpSolution.LpStatus.OPTIMAL) {
+            return new ResultAssembler(scenario, coefficients, layout, solution).optimal(stats(solution, startedWarm));
+        }
+        if (solution.status() != LpSolution.LpStatus.INFEASIBLE) {
+            warm = false;
+            solver.forgetBasis();
+            throw new ClearingFailedException(solverKind + " stopped with status " + solution.status()
+                    + " after " + solution.iterations() + " iterations");
+        }
+        ShortfallDiagnoser.Outcome outcome = ShortfallDiagnoser.diagnose(scenario, coefficients, solverKind);
+        if (outcome.diagnosis().shortfalls().isEmpty() && startedWarm) {
+            // the warm basis called it infeasible but nothing is short: settle it with a cold solve
+            solver.forgetBasis();
+            warm = false;
+            return clear();
+        }
+        return outcome.dispatch().infeasible(outcome.diagnosis(), stats(solution, startedWarm));
+    }
+
+    private SolveStats stats(LpSolution solution, boolean startedWarm) {
+        return new SolveStats(solverKind.toString(), solution.iterations(), solution.wallNanos() / 1e6, startedWarm);
+    }
+
+    /** Makes the next {@link #clear()} start cold, as a fresh instance would. */
+    public void forgetBasis() {
+        solver.forgetBasis();
+        warm = false;
+    }
+
+    /** Bounds each solve; a solve that runs over fails with {@link ClearingFailedException}. */
+    public void setTimeLimit(Duration limit) {
+        solver.setTimeLimitMillis(limit.toMillis());
+    }
+
+    /**
+     * The LP exactly as the solver holds it, in CPLEX LP format, with a header saying what the units
+     * are. Columns are in M tokens/s and the objective in $/s (× 3600 = $/hr).
+     */
+    public String exportLp() {
+        String header = "\\ TokenFlow Oracle clearing LP for scenario '" + scenario.name().replace('\n', ' ')
+                + "' (" + scenario.bandwidthModel() + ")\n"
+                + "\\ x = processing, y = unserved, f = flow, all in M tokens/s; bal = balance rows (dual = price,"
+                + " $/M tokens);\n"
+                + "\\ link = bandwidth rows; objective in $/s (multiply by 3600 for $/hr). '-' in ids is written '.'.\n";
+        return header + solver.exportLp();
+    }
+
+    /** The LP in free MPS format (same names and units as {@link #exportLp()}). */
+    public String exportMps() {
+        return solver.exportMps();
+    }
+
+    @Override
+    public void close() {
+        solver.close();
+    }
+}

@@ -1,0 +1,214 @@
+package io.tokenflow.market.model;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+
+/**
+ * The whole input of one market clearing (scenario format v1): workload classes, compute nodes,
+ * directed links and demand. Construction validates every cross-reference, so a {@code Scenario}
+ * that exists is one the engine can formulate.
+ *
+ * <p>Immutable; the {@code with...} methods return a validated copy with one input changed, which is
+ * how updates (capacity, demand, electricity price, link capacity) are applied.
+ */
+public record Scenario(
+        String name,
+        BandwidthModel bandwidthModel,
+        List<WorkloadClass> classes,
+        List<ComputeNode> nodes,
+        List<Link> links,
+        List<Demand> demand) {
+
+    public Scenario {
+        if (name == null) {
+            throw new InvalidScenarioException("name is required");
+        }
+        if (bandwidthModel == null) {
+            bandwidthModel = BandwidthModel.TOKEN_EQUIVALENT;
+        }
+        classes = List.copyOf(classes);
+        nodes = List.copyOf(nodes);
+        links = List.copyOf(links);
+        demand = List.copyOf(demand);
+        if (classes.isEmpty()) {
+            throw new InvalidScenarioException("classes must list at least one workload class");
+        }
+        if (nodes.isEmpty()) {
+            throw new InvalidScenarioException("nodes must list at least one compute node");
+        }
+        Set<String> classIds = uniqueIds("class", classes.stream().map(WorkloadClass::id).toList());
+        Set<String> nodeIds = uniqueIds("node", nodes.stream().map(ComputeNode::id).toList());
+        for (ComputeNode node : nodes) {
+            for (String cls : node.capacityTokensPerSecond().keySet()) {
+                if (!classIds.contains(cls)) {
+                    throw new InvalidScenarioException("node '" + node.id() + "' capacityTokensPerSecond names unknown class '"
+                            + cls + "'");
+                }
+            }
+        }
+        Set<String> arcs = new HashSet<>();
+        for (Link link : links) {
+            requireKnown(nodeIds, "link '" + link.label() + "' from", link.from(), "node");
+            requireKnown(nodeIds, "link '" + link.label() + "' to", link.to(), "node");
+            if (!arcs.add(link.label())) {
+                throw new InvalidScenarioException("duplicate link '" + link.label()
+                        + "': list each directed arc once (a two-way link is one entry per direction)");
+            }
+        }
+        Set<String> pairs = new HashSet<>();
+        for (Demand d : demand) {
+            requireKnown(nodeIds, "demand origin", d.origin(), "node");
+            requireKnown(classIds, "demand origin '" + d.origin() + "' class", d.classId(), "class");
+            if (!pairs.add(d.origin() + "\u0000" + d.classId())) {
+                throw new InvalidScenarioException("duplicate demand pair origin '" + d.origin() + "' class '"
+                        + d.classId() + "': list each origin and class once");
+            }
+        }
+    }
+
+    private static Set<String> uniqueIds(String kind, List<String> ids) {
+        Set<String> seen = new HashSet<>();
+        for (String id : ids) {
+            if (!seen.add(id)) {
+                throw new InvalidScenarioException("duplicate " + kind + " id '" + id + "'");
+            }
+        }
+        return seen;
+    }
+
+    private static void requireKnown(Set<String> known, String field, String id, String kind) {
+        if (!known.contains(id)) {
+            throw new InvalidScenarioException(field + " names unknown " + kind + " '" + id + "'");
+        }
+    }
+
+    public int nodeIndex(String nodeId) {
+        for (int j = 0; j < nodes.size(); j++) {
+            if (nodes.get(j).id().equals(nodeId)) {
+                return j;
+            }
+        }
+        throw new UnknownIdException("node", nodeId);
+    }
+
+    public int classIndex(String classId) {
+        for (int k = 0; k < classes.size(); k++) {
+            if (classes.get(k).id().equals(classId)) {
+                return k;
+            }
+        }
+        throw new UnknownIdException("class", classId);
+    }
+
+    public int linkIndex(String from, String to) {
+        for (int a = 0; a < links.size(); a++) {
+            Link link = links.get(a);
+            if (link.from().equals(from) && link.to().equals(to)) {
+                return a;
+            }
+        }
+        throw new UnknownIdException("link", from + "->" + to);
+    }
+
+    public ComputeNode node(String nodeId) {
+        return nodes.get(nodeIndex(nodeId));
+    }
+
+    public WorkloadClass workloadClass(String classId) {
+        return classes.get(classIndex(classId));
+    }
+
+    /** d_j,k as a dense [node][class] table in tokens/s. */
+    public double[][] demandTable() {
+        Map<String, Integer> nodeIdx = new HashMap<>();
+        Map<String, Integer> classIdx = new HashMap<>();
+        for (int j = 0; j < nodes.size(); j++) {
+            nodeIdx.put(nodes.get(j).id(), j);
+        }
+        for (int k = 0; k < classes.size(); k++) {
+            classIdx.put(classes.get(k).id(), k);
+        }
+        double[][] table = new double[nodes.size()][classes.size()];
+        for (Demand d : demand) {
+            table[nodeIdx.get(d.origin())][classIdx.get(d.classId())] = d.tokensPerSecond();
+        }
+        return table;
+    }
+
+    /** Σ d over every origin and class, tokens/s. */
+    public double totalDemandTokensPerSecond() {
+        return demand.stream().mapToDouble(Demand::tokensPerSecond).sum();
+    }
+
+    public Scenario withName(String newName) {
+        return new Scenario(newName, bandwidthModel, classes, nodes, links, demand);
+    }
+
+    public Scenario withBandwidthModel(BandwidthModel model) {
+        return new Scenario(name, model, classes, nodes, links, demand);
+    }
+
+    /** A copy with C_j,k replaced; fails on an unknown node or class or an invalid rate. */
+    public Scenario withCapacity(String nodeId, String classId, double tokensPerSecond) {
+        classIndex(classId);
+        int j = nodeIndex(nodeId);
+        return withNode(j, nodes.get(j).withCapacity(classId, tokensPerSecond));
+    }
+
+    /** A copy with d_j,k replaced (0 removes the pair); fails on an unknown node or class or an invalid rate. */
+    public Scenario withDemand(String origin, String classId, double tokensPerSecond) {
+        nodeIndex(origin);
+        classIndex(classId);
+        Demand replacement = new Demand(origin, classId, tokensPerSecond);
+        List<Demand> updated = new ArrayList<>(demand.size() + 1);
+        boolean replaced = false;
+        for (Demand d : demand) {
+            if (d.origin().equals(origin) && d.classId().equals(classId)) {
+                updated.add(replacement);
+                replaced = true;
+            } else {
+                updated.add(d);
+            }
+        }
+        if (!replaced) {
+            updated.add(replacement);
+        }
+        return new Scenario(name, bandwidthModel, classes, nodes, links, updated);
+    }
+
+    public Scenario withElectricityPrice(String nodeId, double pricePerKwh) {
+        int j = nodeIndex(nodeId);
+        return withNode(j, nodes.get(j).withElectricityPrice(pricePerKwh));
+    }
+
+    public Scenario withLinkCapacity(String from, String to, double capacityGbps) {
+        int a = linkIndex(from, to);
+        List<Link> updated = new ArrayList<>(links);
+        updated.set(a, links.get(a).withCapacityGbps(capacityGbps));
+        return new Scenario(name, bandwidthModel, classes, nodes, updated, demand);
+    }
+
+    /** Every demand multiplied by {@code factor} (a demand-growth scenario). */
+    public Scenario withDemandScaled(double factor) {
+        Checks.nonNegative("", "demand scale", factor);
+        List<Demand> scaled = demand.stream()
+                .map(d -> new Demand(d.origin(), d.classId(), d.tokensPerSecond() * factor))
+                .toList();
+        return new Scenario(name, bandwidthModel, classes, nodes, links, scaled);
+    }
+
+    public Scenario withClasses(UnaryOperator<WorkloadClass> change) {
+        return new Scenario(name, bandwidthModel, classes.stream().map(change).toList(), nodes, links, demand);
+    }
+
+    private Scenario withNode(int j, ComputeNode replacement) {
+        List<ComputeNode> updated = new ArrayList<>(nodes);
+        updated.set(j, replacement);
+        return new Scenario(name, bandwidthModel, classes, updated, links, demand);
+    }
+}

@@ -1,0 +1,60 @@
+package io.tokenflow.market.scenarios;
+
+import io.tokenflow.market.model.BandwidthModel;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.TreeMap;
+
+/**
+ * Variations of an embedded scenario, as the paper's experiments use them.
+ *
+ * @param scale          demand scale (the paper's 1x-45x); empty means the scenario's default
+ * @param bandwidthModel empty means the scenario's own (token-equivalent)
+ * @param maxLatencyMs   per-class latency limits that replace the scenario's (ms)
+ * @param opexAdder      add the paper's uniform non-energy opex adder to every class
+ *                       (paper-case-studies.md §3.4: A ≈ $4.3876 per MW-hour of class capacity)
+ */
+public record ScenarioOptions(
+        OptionalDouble scale,
+        Optional<BandwidthModel> bandwidthModel,
+        Map<String, Double> maxLatencyMs,
+        boolean opexAdder) {
+
+    public ScenarioOptions {
+        scale.ifPresent(s -> {
+            if (!Double.isFinite(s) || s < 0) {
+                throw new IllegalArgumentException("scale must be finite and >= 0, got " + s);
+            }
+        });
+        maxLatencyMs.forEach((cls, ms) -> {
+            if (ms == null || !Double.isFinite(ms) || ms < 0) {
+                throw new IllegalArgumentException("max latency for class '" + cls + "' must be finite and >= 0, got "
+                        + ms);
+            }
+        });
+        maxLatencyMs = java.util.Collections.unmodifiableMap(new TreeMap<>(maxLatencyMs));
+    }
+
+    public static ScenarioOptions defaults() {
+        return new ScenarioOptions(OptionalDouble.empty(), Optional.empty(), Map.of(), false);
+    }
+
+    public ScenarioOptions withScale(double s) {
+        return new ScenarioOptions(OptionalDouble.of(s), bandwidthModel, maxLatencyMs, opexAdder);
+    }
+
+    public ScenarioOptions withBandwidthModel(BandwidthModel model) {
+        return new ScenarioOptions(scale, Optional.of(model), maxLatencyMs, opexAdder);
+    }
+
+    public ScenarioOptions withMaxLatency(String classId, double ms) {
+        Map<String, Double> limits = new TreeMap<>(maxLatencyMs);
+        limits.put(classId, ms);
+        return new ScenarioOptions(scale, bandwidthModel, limits, opexAdder);
+    }
+
+    public ScenarioOptions withOpexAdder() {
+        return new ScenarioOptions(scale, bandwidthModel, maxLatencyMs, true);
+    }
+}

@@ -1,0 +1,27 @@
+package io.tokenflow.market.solution;
+
+import java.util.List;
+
+/**
+ * How much must-serve demand of one class cannot be met, and what holds it back.
+ *
+ * @param demandTokensPerSecond    Σ_j d_j,k
+ * @param shortfallTokensPerSecond the least total that must go unserved (phase-1 optimum for this class)
+ * @param shortOrigins             origins left short in one least-shortfall dispatch
+ * @param exhaustedNodes           nodes whose capacity for the class is a binding limit
+ * @param bottleneckLinks          links ({@code from->to}) whose bandwidth is a binding limit
+ */
+public record ClassShortfall(
+        String classId,
+        double demandTokensPerSecond,
+        double shortfallTokensPerSecond,
+        List<UnservedDemand> shortOrigins,
+        List<String> exhaustedNodes,
+        List<String> bottleneckLinks) {
+
+    public ClassShortfall {
+        shortOrigins = List.copyOf(shortOrigins);
+        exhaustedNodes = List.copyOf(exhaustedNodes);
+        bottleneckLinks = List.copyOf(bottleneckLinks);
+    }
+}

@@ -1,0 +1,114 @@
+package io.tokenflow.market.certify;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tokenflow.market.clearing.MarketClearing;
+import io.tokenflow.market.clearing.SolverKind;
+import io.tokenflow.market.io.ClearingResultJson;
+import io.tokenflow.market.io.ScenarioJson;
+import io.tokenflow.market.model.Scenario;
+import io.tokenflow.market.scenarios.EmbeddedScenarios;
+import io.tokenflow.market.scenarios.ScenarioOptions;
+import java.util.List;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+
+/** The checker is only worth something if it rejects wrong answers: each mutation here must be caught. */
+class CertificateCheckerTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static JsonNode scenarioTree(Scenario s) throws Exception {
+        return JSON.readTree(ScenarioJson.write(s));
+    }
+
+    private static ObjectNode resultTree(Scenario s) throws Exception {
+        return (ObjectNode) JSON.readTree(ClearingResultJson.write(MarketClearing.clearOnce(s, SolverKind.GLOP)));
+    }
+
+    private static List<String> mutated(Scenario s, Consumer<ObjectNode> mutation) throws Exception {
+        ObjectNode result = resultTree(s);
+        mutation.accept(result);
+        return CertificateChecker.check(scenarioTree(s), result);
+    }
+
+    private static ObjectNode find(JsonNode array, String node, String cls) {
+        for (JsonNode e : array) {
+            if (e.get("node").asText().equals(node) && e.get("class").asText().equals(cls)) {
+                return (ObjectNode) e;
+            }
+        }
+        throw new AssertionError(node + " " + cls);
+    }
+
+    @Test
+    void acceptsTheEngineAnswer() throws Exception {
+        Scenario s = EmbeddedScenarios.get("five-node");
+        assertEquals(List.of(), CertificateChecker.check(scenarioTree(s), resultTree(s)));
+    }
+
+    @Test
+    void rejectsAPriceOffByACent() throws Exception {
+        List<String> v = mutated(EmbeddedScenarios.get("five-node"),
+                r -> find(r.get("prices"), "dallas", "image").put("price", 41.51));
+        assertTrue(v.stream().anyMatch(m -> m.contains("strong duality")), v.toString());
+        assertTrue(v.stream().anyMatch(m -> m.contains("dallas image")), v.toString());
+    }
+
+    @Test
+    void rejectsAMissingCongestionRent() throws Exception {
+        List<String> v = mutated(EmbeddedScenarios.get("five-node"), r -> {
+            for (JsonNode l : r.get("links")) {
+                ((ObjectNode) l).put("congestionRent", 0.0);
+            }
+        });
+        assertTrue(v.stream().anyMatch(m -> m.startsWith("arc silicon-valley->seattle")), v.toString());
+    }
+
+    @Test
+    void rejectsAScarcityRentOnSpareCapacity() throws Exception {
+        List<String> v = mutated(EmbeddedScenarios.get("five-node"),
+                r -> find(r.get("processing"), "ashburn", "chat").put("scarcityRent", 0.01));
+        assertTrue(v.stream().anyMatch(m -> m.contains("CS: ashburn chat has rent")), v.toString());
+    }
+
+    @Test
+    void rejectsADispatchThatLosesTokens() throws Exception {
+        List<String> v = mutated(EmbeddedScenarios.get("five-node"), r -> {
+            ObjectNode p = find(r.get("processing"), "seattle", "chat");
+            p.put("tokensPerSecond", p.get("tokensPerSecond").asDouble() - 1000);
+        });
+        assertTrue(v.stream().anyMatch(m -> m.contains("balance seattle chat")), v.toString());
+    }
+
+    @Test
+    void rejectsAPathOverALinkTheClassMayNotUse() throws Exception {
+        Scenario tight = EmbeddedScenarios.get("five-node",
+                ScenarioOptions.defaults().withMaxLatency("chat", 15).withMaxLatency("code", 20));
+        List<String> v = mutated(tight, r -> {
+            ObjectNode p = find(r.get("prices"), "silicon-valley", "chat");
+            ArrayNode path = p.putArray("path");
+            path.add("silicon-valley").add("dallas");
+            p.put("servingNode", "dallas");
+        });
+        assertTrue(v.stream().anyMatch(m -> m.contains("is not a link class chat may use")), v.toString());
+    }
+
+    @Test
+    void rejectsAFarkasCertificateThatProvesNothing() throws Exception {
+        Scenario overloaded = EmbeddedScenarios.get("twenty-node", ScenarioOptions.defaults().withScale(40));
+        List<String> v = mutated(overloaded,
+                r -> ((ObjectNode) r.get("diagnosis").get("certificate")).putArray("capacityWeights"));
+        assertTrue(v.stream().anyMatch(m -> m.startsWith("Farkas: u > v")), v.toString());
+        List<String> understated = mutated(overloaded, r -> {
+            for (JsonNode u : r.get("unserved")) {
+                ((ObjectNode) u).put("tokensPerSecond", 0);
+            }
+        });
+        assertTrue(understated.stream().anyMatch(m -> m.startsWith("balance")), understated.toString());
+    }
+}
