@@ -142,21 +142,19 @@ public final class MarketClearing implements AutoCloseable {
     }
 
     /**
-     * The LP exactly as the solver holds it, in CPLEX LP format, with a header saying what the units
-     * are. Columns are in M tokens/s and the objective in $/s (× 3600 = $/hr).
+     * The LP exactly as the solver holds it now (with every applied update), in CPLEX LP format at full
+     * precision, with a header saying what the units are: columns in M tokens/s, objective in $/s
+     * (× 3600 = $/hr), balance-row duals = prices in $/M tokens.
      */
     public String exportLp() {
-        String header = "\\ TokenFlow Oracle clearing LP for scenario '" + scenario.name().replace('\n', ' ')
-                + "' (" + scenario.bandwidthModel() + ")\n"
-                + "\\ x = processing, y = unserved, f = flow, all in M tokens/s; bal = balance rows (dual = price,"
+        String header = "TokenFlow Oracle clearing LP for scenario '" + scenario.name().replace('\n', ' ') + "' ("
+                + scenario.bandwidthModel() + ")\n"
+                + "x = processing, y = unserved, f = flow, all in M tokens/s; bal = balance rows (dual = price,"
                 + " $/M tokens);\n"
-                + "\\ link = bandwidth rows; objective in $/s (multiply by 3600 for $/hr). '-' in ids is written '.'.\n";
-        return header + solver.exportLp();
-    }
-
-    /** The LP in free MPS format (same names and units as {@link #exportLp()}). */
-    public String exportMps() {
-        return solver.exportMps();
+                + "link = bandwidth rows; objective in $/s (multiply by 3600 for $/hr). '-' in ids is written '.'.";
+        LinearProgram current = TokenFlowFormulation.formulate(scenario, coefficients,
+                TokenFlowFormulation.Goal.OPERATING_COST).lp();
+        return LpFormatWriter.write(current, header);
     }
 
     @Override

@@ -116,16 +116,6 @@ final class OrToolsLpSolver implements AutoCloseable {
         return new LpSolution(status, objective.value(), primal, duals, reduced, solver.iterations(), wall);
     }
 
-    /** The model as the solver holds it, in CPLEX LP format (readable by glpsol and clp). */
-    String exportLp() {
-        return solver.exportModelAsLpFormat(false);
-    }
-
-    /** The model in free MPS format. */
-    String exportMps() {
-        return solver.exportModelAsMpsFormat(false, false);
-    }
-
     @Override
     public void close() {
         if (!closed) {

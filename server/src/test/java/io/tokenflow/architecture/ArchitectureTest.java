@@ -1,0 +1,58 @@
+package io.tokenflow.architecture;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The layering of conventions.md, checked on the compiled classes (so fully qualified uses count too):
+ * the market engine is pure, and exactly one class of it talks to OR-Tools.
+ */
+class ArchitectureTest {
+    private static JavaClasses production;
+
+    @BeforeAll
+    static void importClasses() {
+        production = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("io.tokenflow");
+    }
+
+    @Test
+    void theMarketEngineImportsNoFramework() {
+        noClasses().that().resideInAPackage("io.tokenflow.market..")
+                .should().dependOnClassesThat().resideInAnyPackage(
+                        "io.grpc..", "com.google.protobuf..", "com.github.benmanes.caffeine..",
+                        "io.github.resilience4j..", "picocli..")
+                .check(production);
+    }
+
+    @Test
+    void theMarketEngineDependsOnNoOuterLayer() {
+        noClasses().that().resideInAPackage("io.tokenflow.market..")
+                .should().dependOnClassesThat().resideInAnyPackage(
+                        "io.tokenflow.service..", "io.tokenflow.grpc..", "io.tokenflow.cli..")
+                .check(production);
+    }
+
+    @Test
+    void exactlyOneClassTalksToOrTools() {
+        List<String> users = production.stream()
+                .filter(c -> c.getDirectDependenciesFromSelf().stream()
+                        .anyMatch(d -> d.getTargetClass().getPackageName().startsWith("com.google.ortools")))
+                .map(c -> c.getName().split("\\$")[0]) // a switch on an OR-Tools enum compiles to OrToolsLpSolver$1
+                .distinct()
+                .toList();
+        assertEquals(List.of("io.tokenflow.market.clearing.OrToolsLpSolver"), users);
+        classes().that().haveFullyQualifiedName("io.tokenflow.market.clearing.OrToolsLpSolver")
+                .should().notBePublic()
+                .check(production);
+    }
+}
