@@ -27,22 +27,11 @@ final class ScenarioSource {
         return ScenarioJson.read(Path.of(nameOrFile));
     }
 
-    /** An embedded scenario with options, or a file whose demand is scaled (other options need a name). */
+    /** An embedded scenario built with the options, or a file (or stdin) with the options applied to it. */
     static Scenario load(String nameOrFile, ScenarioOptions options, InputStream stdin) throws IOException {
         if (EmbeddedScenarios.exists(nameOrFile)) {
             return EmbeddedScenarios.get(nameOrFile, options);
         }
-        Scenario scenario = load(nameOrFile, stdin);
-        if (options.opexAdder()) {
-            throw new IllegalArgumentException("--opex-adder applies to the embedded paper scenarios only");
-        }
-        if (options.bandwidthModel().isPresent()) {
-            scenario = scenario.withBandwidthModel(options.bandwidthModel().get());
-        }
-        for (var limit : options.maxLatencyMs().entrySet()) {
-            scenario.classIndex(limit.getKey());
-            scenario = scenario.withClasses(c -> c.id().equals(limit.getKey()) ? c.withMaxLatencyMs(limit.getValue()) : c);
-        }
-        return options.scale().isPresent() ? scenario.withDemandScaled(options.scale().getAsDouble()) : scenario;
+        return options.applyTo(load(nameOrFile, stdin));
     }
 }

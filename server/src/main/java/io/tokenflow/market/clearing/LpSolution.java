@@ -6,8 +6,8 @@ package io.tokenflow.market.clearing;
  * @param status        the solver's verdict
  * @param objective     Σ cost·x at the solution (LP units: $/s)
  * @param primal        column values
- * @param rowDuals      ∂objective/∂row bound, in the model's own sense (OR-Tools convention)
- * @param reducedCosts  cost − Aᵀ·rowDuals per column
+ * @param rowDuals      ∂objective/∂row bound, in the model's own sense (OR-Tools convention); reduced
+ *                      costs are not read: the engine derives μ from π (see PriceDecomposer)
  * @param iterations    simplex iterations this solve took (small on a warm start)
  * @param wallNanos     time spent in the solver call
  */
@@ -16,7 +16,6 @@ record LpSolution(
         double objective,
         double[] primal,
         double[] rowDuals,
-        double[] reducedCosts,
         long iterations,
         long wallNanos) {
 

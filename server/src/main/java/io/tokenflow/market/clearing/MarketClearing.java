@@ -63,10 +63,7 @@ public final class MarketClearing implements AutoCloseable {
      * before it; if any fails (unknown id, invalid value) none is applied and the exception says which.
      */
     public void apply(List<? extends MarketUpdate> updates) {
-        Scenario updated = scenario;
-        for (MarketUpdate update : updates) {
-            updated = update.applyTo(updated);
-        }
+        Scenario updated = scenario.withUpdates(updates);
         Coefficients next = new Coefficients(updated);
         pushChanges(coefficients, next);
         scenario = updated;

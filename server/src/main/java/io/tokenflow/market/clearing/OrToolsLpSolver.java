@@ -8,8 +8,8 @@ import com.google.ortools.linearsolver.MPVariable;
 
 /**
  * The engine's one door to OR-Tools: loads a {@link LinearProgram} into an {@code MPSolver}
- * (GLOP or CLP), changes bounds and costs in place, and solves, returning duals with OR-Tools'
- * sign convention (dual = ∂objective/∂bound; reduced cost = cost − Aᵀ·dual).
+ * (GLOP or CLP), changes bounds and costs in place, and solves, returning row duals with OR-Tools'
+ * sign convention (dual = ∂objective/∂bound).
  *
  * <p>Keeping one solver object alive is what makes re-clears warm: GLOP and CLP both start the
  * next {@link #solve()} from the previous basis after a bound or cost change (toolchain.md §4).
@@ -100,20 +100,17 @@ final class OrToolsLpSolver implements AutoCloseable {
             default -> LpSolution.LpStatus.NOT_SOLVED;
         };
         if (status != LpSolution.LpStatus.OPTIMAL) {
-            return new LpSolution(status, Double.NaN, new double[0], new double[0], new double[0],
-                    solver.iterations(), wall);
+            return new LpSolution(status, Double.NaN, new double[0], new double[0], solver.iterations(), wall);
         }
         double[] primal = new double[columns.length];
-        double[] reduced = new double[columns.length];
         for (int col = 0; col < columns.length; col++) {
             primal[col] = columns[col].solutionValue();
-            reduced[col] = columns[col].reducedCost();
         }
         double[] duals = new double[rows.length];
         for (int row = 0; row < rows.length; row++) {
             duals[row] = rows[row].dualValue();
         }
-        return new LpSolution(status, objective.value(), primal, duals, reduced, solver.iterations(), wall);
+        return new LpSolution(status, objective.value(), primal, duals, solver.iterations(), wall);
     }
 
     @Override

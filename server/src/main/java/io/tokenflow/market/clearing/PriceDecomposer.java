@@ -116,6 +116,11 @@ final class PriceDecomposer {
             return col < 0 ? 0 : solution.primal()[col];
         }
 
+        /** Whether class k can move tokens over arc a at all: allowed by latency, and the link is not down. */
+        private boolean carries(int a) {
+            return layout.flow[a][k] >= 0 && (co.linkWeight[k] == 0 || co.linkCapacity[a] > 0);
+        }
+
         /** c_ij,k + a_k η_ij: what crossing arc a adds to the price. */
         private double arcPriceStep(int a) {
             return co.routingCost[a][k] + co.linkWeight[k] * eta[a];
@@ -134,7 +139,11 @@ final class PriceDecomposer {
             }
         }
 
-        /** Dijkstra towards idle nodes: π_j = min(g_j if C_j > 0, ρ_k, min over usable arcs of step + π_h). */
+        /**
+         * Dijkstra towards idle nodes: π_j = min(g_j if C_j > 0, ρ_k, min over arcs that can carry the class of
+         * step + π_h). The result is the largest π_j the other prices and rents allow (a link down to 0 Gbps
+         * is no way out).
+         */
         private void liftIdlePrices() {
             int n = co.nodeCount;
             double[] best = new double[n];
@@ -156,7 +165,7 @@ final class PriceDecomposer {
                 }
                 for (int a : outArcs[j]) {
                     int h = co.linkTo[a];
-                    if (layout.flow[a][k] >= 0 && !idle[h] && arcPriceStep(a) + price[h] < best[j]) {
+                    if (carries(a) && !idle[h] && arcPriceStep(a) + price[h] < best[j]) {
                         best[j] = arcPriceStep(a) + price[h];
                         liftStep[j] = a;
                     }
@@ -175,7 +184,7 @@ final class PriceDecomposer {
                 done[u] = true;
                 for (int a : inArcs[u]) {
                     int i = co.linkFrom[a];
-                    if (idle[i] && !done[i] && layout.flow[a][k] >= 0 && arcPriceStep(a) + best[u] < best[i]) {
+                    if (idle[i] && !done[i] && carries(a) && arcPriceStep(a) + best[u] < best[i]) {
                         best[i] = arcPriceStep(a) + best[u];
                         liftStep[i] = a;
                         queue.add(new double[] {best[i], i});
@@ -246,7 +255,7 @@ final class PriceDecomposer {
             List<Integer> candidates = new ArrayList<>();
             for (int a : outArcs[u]) {
                 int v = co.linkTo[a];
-                boolean usable = layout.flow[a][k] >= 0 && visitState[v] == 0
+                boolean usable = carries(a) && visitState[v] == 0
                         && Tolerances.tight(price[u] - price[v] - arcPriceStep(a), price[u]);
                 if (usable && (!flowOnly || f(a) > Tolerances.ACTIVE_RATE)) {
                     candidates.add(a);

@@ -7,14 +7,14 @@ package io.tokenflow.market.model;
  */
 public sealed interface MarketUpdate {
 
-    /** The scenario with this change made. */
+    /** The scenario with this change made ({@link Scenario#withUpdates} applies many at once). */
     Scenario applyTo(Scenario scenario);
 
     /** C_j,k := tokensPerSecond. */
     record CapacityUpdate(String node, String classId, double tokensPerSecond) implements MarketUpdate {
         @Override
         public Scenario applyTo(Scenario scenario) {
-            return scenario.withCapacity(node, classId, tokensPerSecond);
+            return scenario.withUpdates(java.util.List.of(this));
         }
     }
 
@@ -22,7 +22,7 @@ public sealed interface MarketUpdate {
     record DemandUpdate(String origin, String classId, double tokensPerSecond) implements MarketUpdate {
         @Override
         public Scenario applyTo(Scenario scenario) {
-            return scenario.withDemand(origin, classId, tokensPerSecond);
+            return scenario.withUpdates(java.util.List.of(this));
         }
     }
 
@@ -30,7 +30,7 @@ public sealed interface MarketUpdate {
     record ElectricityPriceUpdate(String node, double pricePerKwh) implements MarketUpdate {
         @Override
         public Scenario applyTo(Scenario scenario) {
-            return scenario.withElectricityPrice(node, pricePerKwh);
+            return scenario.withUpdates(java.util.List.of(this));
         }
     }
 
@@ -38,7 +38,7 @@ public sealed interface MarketUpdate {
     record LinkCapacityUpdate(String from, String to, double capacityGbps) implements MarketUpdate {
         @Override
         public Scenario applyTo(Scenario scenario) {
-            return scenario.withLinkCapacity(from, to, capacityGbps);
+            return scenario.withUpdates(java.util.List.of(this));
         }
     }
 }

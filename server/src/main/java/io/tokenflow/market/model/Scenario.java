@@ -105,16 +105,6 @@ public record Scenario(
         throw new UnknownIdException("class", classId);
     }
 
-    public int linkIndex(String from, String to) {
-        for (int a = 0; a < links.size(); a++) {
-            Link link = links.get(a);
-            if (link.from().equals(from) && link.to().equals(to)) {
-                return a;
-            }
-        }
-        throw new UnknownIdException("link", from + "->" + to);
-    }
-
     public ComputeNode node(String nodeId) {
         return nodes.get(nodeIndex(nodeId));
     }
@@ -155,42 +145,83 @@ public record Scenario(
 
     /** A copy with C_j,k replaced; fails on an unknown node or class or an invalid rate. */
     public Scenario withCapacity(String nodeId, String classId, double tokensPerSecond) {
-        classIndex(classId);
-        int j = nodeIndex(nodeId);
-        return withNode(j, nodes.get(j).withCapacity(classId, tokensPerSecond));
+        return withUpdates(List.of(new MarketUpdate.CapacityUpdate(nodeId, classId, tokensPerSecond)));
     }
 
-    /** A copy with d_j,k replaced (0 removes the pair); fails on an unknown node or class or an invalid rate. */
+    /** A copy with d_j,k replaced (0 keeps the pair at 0); fails on an unknown node or class or an invalid rate. */
     public Scenario withDemand(String origin, String classId, double tokensPerSecond) {
-        nodeIndex(origin);
-        classIndex(classId);
-        Demand replacement = new Demand(origin, classId, tokensPerSecond);
-        List<Demand> updated = new ArrayList<>(demand.size() + 1);
-        boolean replaced = false;
-        for (Demand d : demand) {
-            if (d.origin().equals(origin) && d.classId().equals(classId)) {
-                updated.add(replacement);
-                replaced = true;
-            } else {
-                updated.add(d);
-            }
-        }
-        if (!replaced) {
-            updated.add(replacement);
-        }
-        return new Scenario(name, bandwidthModel, classes, nodes, links, updated);
+        return withUpdates(List.of(new MarketUpdate.DemandUpdate(origin, classId, tokensPerSecond)));
     }
 
     public Scenario withElectricityPrice(String nodeId, double pricePerKwh) {
-        int j = nodeIndex(nodeId);
-        return withNode(j, nodes.get(j).withElectricityPrice(pricePerKwh));
+        return withUpdates(List.of(new MarketUpdate.ElectricityPriceUpdate(nodeId, pricePerKwh)));
     }
 
     public Scenario withLinkCapacity(String from, String to, double capacityGbps) {
-        int a = linkIndex(from, to);
-        List<Link> updated = new ArrayList<>(links);
-        updated.set(a, links.get(a).withCapacityGbps(capacityGbps));
-        return new Scenario(name, bandwidthModel, classes, nodes, updated, demand);
+        return withUpdates(List.of(new MarketUpdate.LinkCapacityUpdate(from, to, capacityGbps)));
+    }
+
+    /**
+     * A copy with every update applied in order, validated as a whole: an unknown id or an invalid
+     * value fails (naming it) and nothing is applied. Linear in the scenario's size plus the number of
+     * updates, so batches of any size cost one copy.
+     */
+    public Scenario withUpdates(List<? extends MarketUpdate> updates) {
+        Map<String, Integer> nodeIdx = new HashMap<>();
+        for (int j = 0; j < nodes.size(); j++) {
+            nodeIdx.put(nodes.get(j).id(), j);
+        }
+        Set<String> classIds = new HashSet<>();
+        classes.forEach(c -> classIds.add(c.id()));
+        Map<String, Integer> linkIdx = new HashMap<>();
+        for (int a = 0; a < links.size(); a++) {
+            linkIdx.put(links.get(a).label(), a);
+        }
+        ComputeNode[] newNodes = nodes.toArray(ComputeNode[]::new);
+        Map<Integer, Map<String, Double>> capacities = new HashMap<>();
+        Link[] newLinks = links.toArray(Link[]::new);
+        Map<String, Demand> newDemand = new java.util.LinkedHashMap<>();
+        demand.forEach(d -> newDemand.put(d.origin() + "\u0000" + d.classId(), d));
+        for (MarketUpdate update : updates) {
+            if (update instanceof MarketUpdate.CapacityUpdate u) {
+                int j = known(nodeIdx, "node", u.node());
+                knownClass(classIds, u.classId());
+                capacities.computeIfAbsent(j, x -> new java.util.TreeMap<>(newNodes[x].capacityTokensPerSecond()))
+                        .put(u.classId(), u.tokensPerSecond());
+            } else if (update instanceof MarketUpdate.DemandUpdate u) {
+                known(nodeIdx, "node", u.origin());
+                knownClass(classIds, u.classId());
+                newDemand.put(u.origin() + "\u0000" + u.classId(), new Demand(u.origin(), u.classId(),
+                        u.tokensPerSecond()));
+            } else if (update instanceof MarketUpdate.ElectricityPriceUpdate u) {
+                int j = known(nodeIdx, "node", u.node());
+                newNodes[j] = newNodes[j].withElectricityPrice(u.pricePerKwh());
+            } else if (update instanceof MarketUpdate.LinkCapacityUpdate u) {
+                int a = known(linkIdx, "link", u.from() + "->" + u.to());
+                newLinks[a] = newLinks[a].withCapacityGbps(u.capacityGbps());
+            } else {
+                throw new IllegalArgumentException("unsupported update " + update);
+            }
+        }
+        capacities.forEach((j, caps) -> newNodes[j] = new ComputeNode(newNodes[j].id(), newNodes[j].name(),
+                newNodes[j].lat(), newNodes[j].lon(), newNodes[j].electricityPricePerKwh(), newNodes[j].opexPerMTokens(),
+                caps));
+        return new Scenario(name, bandwidthModel, classes, List.of(newNodes), List.of(newLinks),
+                List.copyOf(newDemand.values()));
+    }
+
+    private static int known(Map<String, Integer> index, String kind, String id) {
+        Integer i = index.get(id);
+        if (i == null) {
+            throw new UnknownIdException(kind, id);
+        }
+        return i;
+    }
+
+    private static void knownClass(Set<String> classIds, String id) {
+        if (!classIds.contains(id)) {
+            throw new UnknownIdException("class", id);
+        }
     }
 
     /** Every demand multiplied by {@code factor} (a demand-growth scenario). */
@@ -204,11 +235,5 @@ public record Scenario(
 
     public Scenario withClasses(UnaryOperator<WorkloadClass> change) {
         return new Scenario(name, bandwidthModel, classes.stream().map(change).toList(), nodes, links, demand);
-    }
-
-    private Scenario withNode(int j, ComputeNode replacement) {
-        List<ComputeNode> updated = new ArrayList<>(nodes);
-        updated.set(j, replacement);
-        return new Scenario(name, bandwidthModel, classes, updated, links, demand);
     }
 }

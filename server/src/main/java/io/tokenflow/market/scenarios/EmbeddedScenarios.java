@@ -47,7 +47,7 @@ public final class EmbeddedScenarios {
     public static Scenario get(String name, ScenarioOptions options) {
         double scale = options.scale().orElse(defaultScale(name));
         return switch (name) {
-            case "two-node" -> twoNode(scale, options);
+            case "two-node" -> twoNode(options);
             case "five-node" -> PaperTestbed.build(label("five-node", scale, options, "fitted demand weights"),
                     HubRegistry.load("five-node-hubs.csv"), scale, options);
             case "twenty-node" -> PaperTestbed.build(label("twenty-node", scale, options, "made-up MW and weights"),
@@ -74,24 +74,12 @@ public final class EmbeddedScenarios {
         return value == Math.rint(value) ? Long.toString((long) value) : String.format(Locale.ROOT, "%s", value);
     }
 
-    private static Scenario twoNode(double scale, ScenarioOptions options) {
-        if (options.opexAdder()) {
-            throw new IllegalArgumentException("--opex-adder applies to the paper's scenarios (five-node, twenty-node)");
-        }
+    private static Scenario twoNode(ScenarioOptions options) {
         try (InputStream in = EmbeddedScenarios.class.getResourceAsStream("two-node.json")) {
             if (in == null) {
                 throw new IllegalStateException("two-node.json is missing from the classpath");
             }
-            Scenario scenario = ScenarioJson.read(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-            for (Map.Entry<String, Double> limit : options.maxLatencyMs().entrySet()) {
-                scenario.classIndex(limit.getKey());
-                scenario = scenario.withClasses(c -> c.id().equals(limit.getKey())
-                        ? c.withMaxLatencyMs(limit.getValue()) : c);
-            }
-            if (options.bandwidthModel().isPresent()) {
-                scenario = scenario.withBandwidthModel(options.bandwidthModel().get());
-            }
-            return scale == 1 ? scenario : scenario.withDemandScaled(scale);
+            return options.applyTo(ScenarioJson.read(new String(in.readAllBytes(), StandardCharsets.UTF_8)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,6 +1,7 @@
 package io.tokenflow.market.scenarios;
 
 import io.tokenflow.market.model.BandwidthModel;
+import io.tokenflow.market.model.Scenario;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
@@ -34,6 +35,23 @@ public record ScenarioOptions(
             }
         });
         maxLatencyMs = java.util.Collections.unmodifiableMap(new TreeMap<>(maxLatencyMs));
+    }
+
+    /**
+     * These options applied to a scenario that is not built from the paper's rules (a file, the
+     * two-node example): the bandwidth model and latency limits replace the scenario's, the scale
+     * multiplies its demand. The opex adder needs the paper's throughput per MW, so it is refused.
+     */
+    public Scenario applyTo(Scenario scenario) {
+        if (opexAdder) {
+            throw new IllegalArgumentException("--opex-adder applies to the paper's scenarios (five-node, twenty-node) only");
+        }
+        Scenario result = bandwidthModel.map(scenario::withBandwidthModel).orElse(scenario);
+        for (Map.Entry<String, Double> limit : maxLatencyMs.entrySet()) {
+            result.classIndex(limit.getKey());
+            result = result.withClasses(c -> c.id().equals(limit.getKey()) ? c.withMaxLatencyMs(limit.getValue()) : c);
+        }
+        return scale.isPresent() ? result.withDemandScaled(scale.getAsDouble()) : result;
     }
 
     public static ScenarioOptions defaults() {

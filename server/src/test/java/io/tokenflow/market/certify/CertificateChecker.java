@@ -404,7 +404,8 @@ public final class CertificateChecker {
                 return true;
             }
             for (int a = 0; a < m; a++) {
-                if (from[a] == u && usable[a][k] && !seen[to[a]]) {
+                boolean carries = usable[a][k] && (weight[k] == 0 || linkCap[a] > 0);
+                if (from[a] == u && carries && !seen[to[a]]) {
                     seen[to[a]] = true;
                     queue.add(to[a]);
                 }

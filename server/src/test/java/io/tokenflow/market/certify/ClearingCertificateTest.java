@@ -10,7 +10,11 @@ import io.tokenflow.market.clearing.SolverKind;
 import io.tokenflow.market.io.ClearingResultJson;
 import io.tokenflow.market.io.ScenarioJson;
 import io.tokenflow.market.model.BandwidthModel;
+import io.tokenflow.market.model.ComputeNode;
+import io.tokenflow.market.model.Demand;
+import io.tokenflow.market.model.Link;
 import io.tokenflow.market.model.Scenario;
+import io.tokenflow.market.model.WorkloadClass;
 import io.tokenflow.market.scenarios.EmbeddedScenarios;
 import io.tokenflow.market.scenarios.ScenarioOptions;
 import io.tokenflow.market.scenarios.SyntheticScenarios;
@@ -18,6 +22,8 @@ import io.tokenflow.market.solution.ClearingResult;
 import io.tokenflow.market.solution.ClearingStatus;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -53,7 +59,31 @@ class ClearingCertificateTest {
         scenarios.add(EmbeddedScenarios.get("five-node", paper.withScale(45))
                 .withClasses(c -> c.id().equals("image") ? c.withUnservedPenalty(60) : c)
                 .withDemand("seattle", "chat", 0));
+        scenarios.addAll(edgeCases());
         return scenarios.stream();
+    }
+
+    /** Corners an unseen scenario may hit: no links, no demand, a data-free class, nothing servable. */
+    static List<Scenario> edgeCases() {
+        WorkloadClass chat = WorkloadClass.of("chat", 0.5, 1);
+        WorkloadClass weightless = WorkloadClass.of("embed", 0, 0.2).withUnservedPenalty(5);
+        ComputeNode a = new ComputeNode("a", "a", OptionalDouble.empty(), OptionalDouble.empty(), 0.05, 0,
+                Map.of("chat", 2e6, "embed", 1e6));
+        ComputeNode b = new ComputeNode("b", "b", OptionalDouble.empty(), OptionalDouble.empty(), 0.09, 0.01,
+                Map.of("chat", 1e6));
+        ComputeNode c = new ComputeNode("c", "c", OptionalDouble.empty(), OptionalDouble.empty(), 0.02, 0, Map.of());
+        List<Link> ab = List.of(new Link("a", "b", 1, 5, 0.01, 0), new Link("b", "a", 1, 5, 0.01, 0.001),
+                new Link("c", "a", 0, 5, 0.01, 0));
+        return List.of(
+                new Scenario("single node", null, List.of(chat, weightless), List.of(a), List.of(),
+                        List.of(new Demand("a", "chat", 1.5e6))),
+                new Scenario("no demand at all", null, List.of(chat, weightless), List.of(a, b, c), ab, List.of()),
+                new Scenario("a class that moves no data", BandwidthModel.TOKEN_EQUIVALENT, List.of(chat, weightless),
+                        List.of(a, b, c), ab, List.of(new Demand("b", "chat", 1.9e6), new Demand("b", "embed", 2e6),
+                                new Demand("c", "embed", 1e5))),
+                new Scenario("nothing can serve the penalty class", BandwidthModel.TRANSFER_AWARE,
+                        List.of(chat, weightless), List.of(b, c), List.of(),
+                        List.of(new Demand("b", "embed", 3e5), new Demand("b", "chat", 1e5))));
     }
 
     /** The seeded random cases: sizes cycle through 5-300 nodes; every 6th is over-loaded. */
