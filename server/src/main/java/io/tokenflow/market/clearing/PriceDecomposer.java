@@ -289,6 +289,28 @@ final class PriceDecomposer {
         return new ClassPrices(k);
     }
 
+    /**
+     * Raises the rent of links closed to 0 capacity until no final price crosses them for less than
+     * their routing cost: π_i − π_j ≤ c + a_k η must hold on every usable arc, and lifting idle prices
+     * ignores closed links. A closed link's rent costs nothing in the dual objective (η · 0) and keeps
+     * complementary slackness (its load is its capacity, 0); it reads as the value of reopening it.
+     */
+    void priceClosedLinks(ClassPrices[] byClass) {
+        for (int a = 0; a < co.linkCount; a++) {
+            if (co.linkCapacity[a] > 0) {
+                continue;
+            }
+            for (ClassPrices prices : byClass) {
+                int k = prices.k;
+                if (layout.flow[a][k] < 0 || co.linkWeight[k] == 0) {
+                    continue;
+                }
+                double gap = prices.price[co.linkFrom[a]] - prices.price[co.linkTo[a]] - co.routingCost[a][k];
+                eta[a] = Math.max(eta[a], Tolerances.cleanPrice(gap / co.linkWeight[k]));
+            }
+        }
+    }
+
     private static int[] toArray(List<Integer> values) {
         return values.stream().mapToInt(Integer::intValue).toArray();
     }

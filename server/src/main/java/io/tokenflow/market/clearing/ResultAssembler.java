@@ -38,6 +38,7 @@ final class ResultAssembler {
         for (int k = 0; k < co.classCount; k++) {
             byClass[k] = decomposer.decompose(k);
         }
+        decomposer.priceClosedLinks(byClass);
         List<NodePrice> prices = new ArrayList<>(co.nodeCount * co.classCount);
         for (int j = 0; j < co.nodeCount; j++) {
             for (int k = 0; k < co.classCount; k++) {

@@ -81,6 +81,11 @@ class ClearingCertificateTest {
                 new Scenario("a class that moves no data", BandwidthModel.TOKEN_EQUIVALENT, List.of(chat, weightless),
                         List.of(a, b, c), ab, List.of(new Demand("b", "chat", 1.9e6), new Demand("b", "embed", 2e6),
                                 new Demand("c", "embed", 1e5))),
+                new Scenario("a link closed to 0 Gbps", BandwidthModel.TRANSFER_AWARE, List.of(chat, weightless),
+                        List.of(a, b, c),
+                        List.of(new Link("c", "a", 0, 5, 0.01, 0), new Link("c", "b", 10, 5, 0.01, 0),
+                                new Link("b", "a", 10, 5, 0.01, 0)),
+                        List.of(new Demand("a", "chat", 1.9e6), new Demand("b", "chat", 0.5e6))),
                 new Scenario("nothing can serve the penalty class", BandwidthModel.TRANSFER_AWARE,
                         List.of(chat, weightless), List.of(b, c), List.of(),
                         List.of(new Demand("b", "embed", 3e5), new Demand("b", "chat", 1e5))));

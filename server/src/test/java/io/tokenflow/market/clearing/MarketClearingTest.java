@@ -183,6 +183,21 @@ class MarketClearingTest {
         assertEquals(c.price(), marginal, 1e-9);
     }
 
+    /** A link closed to 0 Gbps is no way out for an idle origin, and earns the rent reopening it is worth. */
+    @Test
+    void aClosedLinkIsPricedNotUsed() {
+        WorkloadClass chat = WorkloadClass.of("chat", 1, 1);
+        Scenario s = new Scenario("closed", null, List.of(chat),
+                List.of(node("a", 0.05, 1e6), node("b", 0.10, 1e6), node("c", 0.20, 0)),
+                List.of(new Link("c", "a", 0, 10, 0.01, 0), new Link("c", "b", 8, 10, 0.01, 0)),
+                List.of(new Demand("a", "chat", 500_000), new Demand("b", "chat", 500_000)));
+        ClearingResult r = MarketClearing.clearOnce(s, SolverKind.GLOP);
+        assertEquals(List.of("c", "b"), r.price("c", "chat").path());
+        assertEquals(0.11, r.price("c", "chat").price(), 1e-12);
+        // 0.11 - 0.05 - 0.01: what one more unit of capacity on c->a would save
+        assertEquals(0.05, r.link("c", "a").congestionRent(), 1e-12);
+    }
+
     @Test
     void partialServiceCapsThePriceAtThePenalty() {
         WorkloadClass chat = WorkloadClass.of("chat", 1, 1).withUnservedPenalty(2.0);
