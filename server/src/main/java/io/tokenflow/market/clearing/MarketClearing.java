@@ -26,6 +26,7 @@ public final class MarketClearing implements AutoCloseable {
     private Scenario scenario;
     private Coefficients coefficients;
     private boolean warm;
+    private Duration timeLimit;
 
     private MarketClearing(Scenario scenario, SolverKind solverKind) {
         this.solverKind = solverKind;
@@ -113,7 +114,7 @@ public final class MarketClearing implements AutoCloseable {
             throw new ClearingFailedException(solverKind + " stopped with status " + solution.status()
                     + " after " + solution.iterations() + " iterations");
         }
-        ShortfallDiagnoser.Outcome outcome = ShortfallDiagnoser.diagnose(scenario, coefficients, solverKind);
+        ShortfallDiagnoser.Outcome outcome = ShortfallDiagnoser.diagnose(scenario, coefficients, solverKind, timeLimit);
         if (outcome.diagnosis().shortfalls().isEmpty() && startedWarm) {
             // the warm basis called it infeasible but nothing is short: settle it with a cold solve
             solver.forgetBasis();
@@ -133,8 +134,9 @@ public final class MarketClearing implements AutoCloseable {
         warm = false;
     }
 
-    /** Bounds each solve; a solve that runs over fails with {@link ClearingFailedException}. */
+    /** Bounds each solve (and the diagnosis of an infeasible one); running over fails with {@link ClearingFailedException}. */
     public void setTimeLimit(Duration limit) {
+        timeLimit = limit;
         solver.setTimeLimitMillis(limit.toMillis());
     }
 
@@ -144,7 +146,7 @@ public final class MarketClearing implements AutoCloseable {
      * (× 3600 = $/hr), balance-row duals = prices in $/M tokens.
      */
     public String exportLp() {
-        String header = "TokenFlow Oracle clearing LP for scenario '" + scenario.name().replace('\n', ' ') + "' ("
+        String header = "TokenFlow Oracle clearing LP for scenario '" + scenario.name().replaceAll("[\\r\\n]", " ") + "' ("
                 + scenario.bandwidthModel() + ")\n"
                 + "x = processing, y = unserved, f = flow, all in M tokens/s; bal = balance rows (dual = price,"
                 + " $/M tokens);\n"

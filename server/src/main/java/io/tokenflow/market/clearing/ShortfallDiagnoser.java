@@ -8,6 +8,7 @@ import io.tokenflow.market.solution.FarkasCertificate.LinkWeight;
 import io.tokenflow.market.solution.FarkasCertificate.NodeClassWeight;
 import io.tokenflow.market.solution.UnservedDemand;
 import java.text.DecimalFormat;
+import java.time.Duration;
 import java.text.DecimalFormatSymbols;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,11 +39,14 @@ final class ShortfallDiagnoser {
     /** Result of phase 1: the dispatch serving the most, and what it proves. */
     record Outcome(Diagnosis diagnosis, ResultAssembler dispatch, double shortfallTokensPerSecond) {}
 
-    static Outcome diagnose(Scenario scenario, Coefficients co, SolverKind kind) {
+    static Outcome diagnose(Scenario scenario, Coefficients co, SolverKind kind, Duration timeLimit) {
         TokenFlowFormulation.Formulated phase1 =
                 TokenFlowFormulation.formulate(scenario, co, TokenFlowFormulation.Goal.LEAST_SHORTFALL);
         LpSolution solution;
         try (OrToolsLpSolver solver = new OrToolsLpSolver(phase1.lp(), kind)) {
+            if (timeLimit != null) {
+                solver.setTimeLimitMillis(timeLimit.toMillis());
+            }
             solution = solver.solve();
         }
         if (solution.status() != LpSolution.LpStatus.OPTIMAL) {

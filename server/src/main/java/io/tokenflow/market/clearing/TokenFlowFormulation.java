@@ -30,7 +30,6 @@ final class TokenFlowFormulation {
         LEAST_SHORTFALL
     }
 
-    private final Scenario scenario;
     private final Coefficients coefficients;
     private final Goal goal;
     private final LpNames names;
@@ -38,7 +37,6 @@ final class TokenFlowFormulation {
     private final LpLayout layout;
 
     private TokenFlowFormulation(Scenario scenario, Coefficients coefficients, Goal goal) {
-        this.scenario = scenario;
         this.coefficients = coefficients;
         this.goal = goal;
         this.names = new LpNames(scenario, coefficients);
@@ -133,9 +131,5 @@ final class TokenFlowFormulation {
                 }
             }
         }
-    }
-
-    Scenario scenario() {
-        return scenario;
     }
 }

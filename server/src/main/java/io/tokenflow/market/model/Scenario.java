@@ -135,10 +135,6 @@ public record Scenario(
         return demand.stream().mapToDouble(Demand::tokensPerSecond).sum();
     }
 
-    public Scenario withName(String newName) {
-        return new Scenario(newName, bandwidthModel, classes, nodes, links, demand);
-    }
-
     public Scenario withBandwidthModel(BandwidthModel model) {
         return new Scenario(name, model, classes, nodes, links, demand);
     }

@@ -6,10 +6,4 @@ package io.tokenflow.market.solution;
  * @param scarcityRent μ_j,k ≥ 0 ($/M tokens): what one more unit of capacity here would save
  */
 public record ProcessingLevel(
-        String node, String classId, double tokensPerSecond, double capacityTokensPerSecond, double scarcityRent) {
-
-    /** x / C, 0 where the capacity is 0. */
-    public double utilization() {
-        return capacityTokensPerSecond > 0 ? tokensPerSecond / capacityTokensPerSecond : 0;
-    }
-}
+        String node, String classId, double tokensPerSecond, double capacityTokensPerSecond, double scarcityRent) {}

@@ -225,6 +225,20 @@ class MarketClearingTest {
     }
 
     @Test
+    void aSolveOverItsTimeLimitFailsAndTheMarketRecovers() {
+        Scenario big = io.tokenflow.market.scenarios.SyntheticScenarios.generate(
+                io.tokenflow.market.scenarios.SyntheticScenarios.Spec.large(400, 6, 7));
+        try (MarketClearing market = MarketClearing.open(big, SolverKind.GLOP)) {
+            market.setTimeLimit(java.time.Duration.ofMillis(1));
+            ClearingFailedException failed = assertThrows(ClearingFailedException.class, market::clear);
+            assertTrue(failed.getMessage().startsWith("glop stopped with status NOT_SOLVED"), failed.getMessage());
+            market.setTimeLimit(java.time.Duration.ofMinutes(10));
+            assertEquals(MarketClearing.clearOnce(big, SolverKind.GLOP).objectivePerHour().getAsDouble(),
+                    market.clear().objectivePerHour().getAsDouble(), 1e-6);
+        }
+    }
+
+    @Test
     void exportedLpNamesTheQuantities() {
         try (MarketClearing market = MarketClearing.open(EmbeddedScenarios.get("five-node",
                 ScenarioOptions.defaults().withMaxLatency("chat", 15)), SolverKind.GLOP)) {
