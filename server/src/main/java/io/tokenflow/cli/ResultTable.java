@@ -49,7 +49,7 @@ final class ResultTable {
                     num(p.scarcity()), num(p.routing()), num(p.congestion()), via));
         }
         List<ProcessingLevel> scarce = result.processing().stream().filter(p -> p.scarcityRent() > 0).toList();
-        out.append("\nScarce capacity (rent > 0): ").append(scarce.isEmpty() ? "none" : "").append('\n');
+        out.append("\nScarce capacity (rent > 0):").append(scarce.isEmpty() ? " none" : "").append('\n');
         for (ProcessingLevel p : scarce) {
             out.append(String.format(Locale.ROOT, "  %-" + nodeWidth + "s %-" + classWidth
                     + "s rent %.4f $/M tokens, %,.0f of %,.0f tok/s%n", p.node(), p.classId(), p.scarcityRent(),
@@ -57,7 +57,7 @@ final class ResultTable {
         }
         List<LinkState> congested = MarketIndicators.congestedLinks(result);
         String rentUnit = result.bandwidthModel().name().equals("TRANSFER_AWARE") ? "$/GB" : "$/M tokens";
-        out.append("Congested links (rent > 0): ").append(congested.isEmpty() ? "none" : "").append('\n');
+        out.append("Congested links (rent > 0):").append(congested.isEmpty() ? " none" : "").append('\n');
         for (LinkState l : congested) {
             out.append(String.format(Locale.ROOT, "  %s -> %s rent %.4f %s, utilisation %.1f%%%n", l.from(), l.to(),
                     l.congestionRent(), rentUnit, 100 * l.utilization()));

@@ -37,7 +37,7 @@ final class ShortfallDiagnoser {
     }
 
     /** Result of phase 1: the dispatch serving the most, and what it proves. */
-    record Outcome(Diagnosis diagnosis, ResultAssembler dispatch, double shortfallTokensPerSecond) {}
+    record Outcome(Diagnosis diagnosis, ResultAssembler dispatch) {}
 
     static Outcome diagnose(Scenario scenario, Coefficients co, SolverKind kind, Duration timeLimit) {
         TokenFlowFormulation.Formulated phase1 =
@@ -54,8 +54,7 @@ final class ShortfallDiagnoser {
             throw new ClearingFailedException("least-shortfall LP ended " + solution.status());
         }
         ShortfallDiagnoser diagnoser = new ShortfallDiagnoser(scenario, co, phase1.layout(), solution);
-        return new Outcome(diagnoser.diagnosis(), new ResultAssembler(scenario, co, phase1.layout(), solution),
-                solution.objective() * Coefficients.TOKENS_PER_UNIT);
+        return new Outcome(diagnoser.diagnosis(), new ResultAssembler(scenario, co, phase1.layout(), solution));
     }
 
     private Diagnosis diagnosis() {
