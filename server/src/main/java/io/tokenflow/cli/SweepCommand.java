@@ -56,6 +56,8 @@ final class SweepCommand implements Callable<Integer> {
             Scenario base = ScenarioSource.load(scenario, options, System.in);
             points = DemandSweep.run(base::withDemandScaled, list, solver);
         }
+        spec.commandLine().getErr().printf(Locale.ROOT, "# scarcePairs: rent >= %s $/M tokens; congestedLinks: rent > 0;"
+                + " saturatedLinks: load >= capacity%n", scarcityThreshold);
         spec.commandLine().getOut().print(DemandSweep.csv(points, new MarketIndicators(scarcityThreshold)));
         spec.commandLine().getOut().flush();
         return 0;

@@ -126,6 +126,27 @@ class ExternalSolverCrossCheckTest {
         }
     }
 
+    /** After updates the exported LP is the one the live solver holds: glpsol agrees with the warm re-clear. */
+    @org.junit.jupiter.api.Test
+    void theExportAfterUpdatesIsTheLpTheSolverHolds() throws Exception {
+        try (var market = io.tokenflow.market.clearing.MarketClearing.open(EmbeddedScenarios.get("twenty-node"),
+                io.tokenflow.market.clearing.SolverKind.GLOP)) {
+            market.clear();
+            market.apply(List.of(
+                    new io.tokenflow.market.model.MarketUpdate.CapacityUpdate("dallas", "image", 200_000),
+                    new io.tokenflow.market.model.MarketUpdate.DemandUpdate("seattle", "chat", 3_000_000),
+                    new io.tokenflow.market.model.MarketUpdate.ElectricityPriceUpdate("phoenix", 0.02),
+                    new io.tokenflow.market.model.MarketUpdate.LinkCapacityUpdate("silicon-valley", "seattle", 1)));
+            double ours = market.clear().objectivePerHour().getAsDouble();
+            Path lp = dir.resolve("updated.lp");
+            Path report = dir.resolve("updated.glpsol.txt");
+            Files.writeString(lp, market.exportLp());
+            run("glpsol", "--lp", lp.toString(), "-o", report.toString());
+            double glpk = 3600 * number(Files.readString(report), "obj = ([-0-9.eE+]+) \\(MINimum\\)");
+            assertEquals(ours, glpk, 1e-6 * ours);
+        }
+    }
+
     private static double number(String text, String regex) {
         Matcher m = Pattern.compile(regex).matcher(text);
         assertTrue(m.find(), "no match for " + regex + " in:\n" + text);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.tokenflow.market.clearing.MarketClearing;
 import io.tokenflow.market.clearing.SolverKind;
 import io.tokenflow.market.model.BandwidthModel;
+import io.tokenflow.market.model.Scenario;
 import io.tokenflow.market.scenarios.EmbeddedScenarios;
 import io.tokenflow.market.scenarios.ScenarioOptions;
 import io.tokenflow.market.solution.ClassShortfall;
@@ -160,6 +161,18 @@ class PaperReproductionTest {
         // 40 x 5000 x 13.2 tok/s of image demand against 200 tok/s/MW x 12,000 MW
         assertEquals(2_640_000 - 2_400_000, shortfalls.get(0).shortfallTokensPerSecond(), 1e-3);
         assertEquals(20, shortfalls.get(0).exhaustedNodes().size());
+    }
+
+    @Test
+    void twentyNodeRegistryHasTheSizeThePaperImplies() {
+        Scenario at1x = EmbeddedScenarios.get("twenty-node", BASE.withScale(1));
+        assertEquals(20, at1x.nodes().size());
+        double megawatts = at1x.nodes().stream().mapToDouble(n -> n.capacityOf("image") / 200).sum();
+        assertTrue(megawatts >= 11_550 && megawatts <= 13_200, megawatts + " MW");
+        // Σw = 13.2: base demand is 95,000 tok/s per unit of weight
+        assertEquals(95_000 * 13.2, at1x.totalDemandTokensPerSecond(), 1e-6);
+        assertEquals(List.of("ashburn", "dallas", "silicon-valley", "chicago", "seattle"),
+                at1x.nodes().subList(0, 5).stream().map(n -> n.id()).toList());
     }
 
     @Test
