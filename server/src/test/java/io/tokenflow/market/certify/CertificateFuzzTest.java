@@ -9,6 +9,7 @@ import io.tokenflow.market.io.ClearingResultJson;
 import io.tokenflow.market.io.ScenarioJson;
 import io.tokenflow.market.model.BandwidthModel;
 import io.tokenflow.market.model.Scenario;
+import io.tokenflow.market.solution.ClearingResult;
 import io.tokenflow.market.scenarios.SyntheticScenarios;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,6 +33,7 @@ class CertificateFuzzTest {
         long count = Long.getLong("fuzz.count", 300);
         int maxNodes = Integer.getInteger("fuzz.maxNodes", 120);
         List<String> failures = new ArrayList<>();
+        int infeasible = 0;
         for (long seed = first; seed < first + count; seed++) {
             SplittableRandom r = new SplittableRandom(seed);
             SyntheticScenarios.Spec spec = new SyntheticScenarios.Spec(2 + r.nextInt(maxNodes - 1), 1 + r.nextInt(8),
@@ -39,13 +41,17 @@ class CertificateFuzzTest {
                     r.nextDouble() * 1.6, r.nextBoolean(), r.nextDouble(), seed);
             Scenario scenario = SyntheticScenarios.generate(spec);
             for (SolverKind kind : SolverKind.values()) {
+                ClearingResult result = MarketClearing.clearOnce(scenario, kind);
+                infeasible += result.optimal() ? 0 : 1;
                 List<String> violations = CertificateChecker.check(json.readTree(ScenarioJson.write(scenario)),
-                        json.readTree(ClearingResultJson.write(MarketClearing.clearOnce(scenario, kind))));
+                        json.readTree(ClearingResultJson.write(result)));
                 if (!violations.isEmpty()) {
                     failures.add(kind + " " + spec + ": " + violations.get(0));
                 }
             }
         }
+        System.out.printf("fuzz: seeds %d..%d, up to %d nodes: %d clearings, %d infeasible, %d uncertified%n", first,
+                first + count - 1, maxNodes, 2 * count, infeasible, failures.size());
         assertTrue(failures.isEmpty(), failures.size() + " uncertified clearings:\n" + String.join("\n", failures));
     }
 }
