@@ -80,9 +80,19 @@ final class ShortfallDiagnoser {
                 continue;
             }
             shortfalls.add(new ClassShortfall(scenario.classes().get(k).id(), ResultAssembler.tokens(demand),
-                    ResultAssembler.tokens(shortfall), origins, exhaustedNodes(k), bottleneckLinks(k)));
+                    ResultAssembler.tokens(shortfall), constrainedOrigins(k), origins, exhaustedNodes(k),
+                    bottleneckLinks(k)));
         }
         return new Diagnosis(message(shortfalls), shortfalls, certificate);
+    }
+
+    private int originsWithDemand(String classId) {
+        int k = scenario.classIndex(classId);
+        int count = 0;
+        for (int j = 0; j < co.nodeCount; j++) {
+            count += co.demand[j][k] > 0 ? 1 : 0;
+        }
+        return count;
     }
 
     private double balanceWeight(int j, int k) {
@@ -131,6 +141,17 @@ final class ShortfallDiagnoser {
         return new FarkasCertificate(balance, capacity, links, ResultAssembler.tokens(bound));
     }
 
+    /** Origins with demand and a positive certificate weight: together they cannot reach enough capacity. */
+    private List<String> constrainedOrigins(int k) {
+        List<String> origins = new ArrayList<>();
+        for (int j = 0; j < co.nodeCount; j++) {
+            if (co.demand[j][k] > 0 && balanceWeight(j, k) > WEIGHT_TOLERANCE) {
+                origins.add(scenario.nodes().get(j).id());
+            }
+        }
+        return origins;
+    }
+
     private List<String> exhaustedNodes(int k) {
         List<String> nodes = new ArrayList<>();
         for (int j = 0; j < co.nodeCount; j++) {
@@ -153,19 +174,35 @@ final class ShortfallDiagnoser {
         return links;
     }
 
-    private static String message(List<ClassShortfall> shortfalls) {
+    /** "a, b, c", or "all N" when the list names every one of the N candidates. */
+    private static String listOrAll(List<String> names, int all) {
+        return names.size() == all && all > 3 ? "all " + all : String.join(", ", names);
+    }
+
+    private static String region(List<String> origins, int withDemand) {
+        if (origins.size() == 1) {
+            return "origin " + origins.get(0) + " cannot";
+        }
+        return (origins.size() == withDemand && withDemand > 3 ? "all " + withDemand + " origins"
+                : "origins " + String.join(", ", origins)) + " together cannot";
+    }
+
+    private String message(List<ClassShortfall> shortfalls) {
         DecimalFormat rate = new DecimalFormat("#,##0", DecimalFormatSymbols.getInstance(Locale.ROOT));
         StringBuilder text = new StringBuilder("must-serve demand cannot be met:");
         for (ClassShortfall s : shortfalls) {
             text.append(" class '").append(s.classId()).append("' is short ")
                     .append(rate.format(s.shortfallTokensPerSecond())).append(" of ")
-                    .append(rate.format(s.demandTokensPerSecond())).append(" tok/s (short at ");
+                    .append(rate.format(s.demandTokensPerSecond())).append(" tok/s: ")
+                    .append(region(s.constrainedOrigins(), originsWithDemand(s.classId())))
+                    .append(" reach enough capacity (left short at ");
             List<String> at = s.shortOrigins().stream()
                     .map(o -> o.node() + " " + rate.format(o.tokensPerSecond()))
                     .toList();
             text.append(String.join(", ", at)).append(")");
             if (!s.exhaustedNodes().isEmpty()) {
-                text.append("; capacity exhausted at ").append(String.join(", ", s.exhaustedNodes()));
+                text.append("; capacity exhausted at ").append(listOrAll(s.exhaustedNodes(), co.nodeCount))
+                        .append(s.exhaustedNodes().size() == co.nodeCount && co.nodeCount > 3 ? " nodes" : "");
             }
             if (!s.bottleneckLinks().isEmpty()) {
                 text.append("; links full: ").append(String.join(", ", s.bottleneckLinks()));

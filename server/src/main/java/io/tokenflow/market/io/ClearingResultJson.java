@@ -120,6 +120,8 @@ public final class ClearingResultJson {
             c.put("class", s.classId());
             ScenarioJson.putNumber(c, "demandTokensPerSecond", s.demandTokensPerSecond());
             ScenarioJson.putNumber(c, "shortfallTokensPerSecond", s.shortfallTokensPerSecond());
+            ArrayNode constrained = c.putArray("constrainedOrigins");
+            s.constrainedOrigins().forEach(constrained::add);
             ArrayNode origins = c.putArray("shortOrigins");
             for (UnservedDemand u : s.shortOrigins()) {
                 ObjectNode origin = origins.addObject();

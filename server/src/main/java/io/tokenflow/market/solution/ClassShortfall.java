@@ -7,7 +7,9 @@ import java.util.List;
  *
  * @param demandTokensPerSecond    Σ_j d_j,k
  * @param shortfallTokensPerSecond the least total that must go unserved (phase-1 optimum for this class)
- * @param shortOrigins             origins left short in one least-shortfall dispatch
+ * @param constrainedOrigins       origins whose demand, taken together, exceeds all the capacity they can
+ *                                 reach (the support of the Farkas certificate): the region that is short
+ * @param shortOrigins             where one least-shortfall dispatch leaves the shortfall (one choice of many)
  * @param exhaustedNodes           nodes whose capacity for the class is a binding limit
  * @param bottleneckLinks          links ({@code from->to}) whose bandwidth is a binding limit
  */
@@ -15,11 +17,13 @@ public record ClassShortfall(
         String classId,
         double demandTokensPerSecond,
         double shortfallTokensPerSecond,
+        List<String> constrainedOrigins,
         List<UnservedDemand> shortOrigins,
         List<String> exhaustedNodes,
         List<String> bottleneckLinks) {
 
     public ClassShortfall {
+        constrainedOrigins = List.copyOf(constrainedOrigins);
         shortOrigins = List.copyOf(shortOrigins);
         exhaustedNodes = List.copyOf(exhaustedNodes);
         bottleneckLinks = List.copyOf(bottleneckLinks);

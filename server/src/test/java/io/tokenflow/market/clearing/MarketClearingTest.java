@@ -145,6 +145,25 @@ class MarketClearingTest {
         }
     }
 
+    @Test
+    void theDiagnosisNamesTheOriginsThatCannotReachCapacity() {
+        // chat may not use the 30 ms link, so c's chat demand has nowhere to go; a and b are fine
+        WorkloadClass chat = WorkloadClass.of("chat", 1, 1).withMaxLatencyMs(20);
+        Scenario s = new Scenario("isolated", null, List.of(chat),
+                List.of(node("a", 0.05, 1e6), node("b", 0.10, 1e6), node("c", 0.20, 0)),
+                List.of(new Link("a", "b", 8, 10, 0.01, 0), new Link("c", "b", 8, 30, 0.01, 0)),
+                List.of(new Demand("a", "chat", 500_000), new Demand("b", "chat", 500_000),
+                        new Demand("c", "chat", 70_000)));
+        ClearingResult r = MarketClearing.clearOnce(s, SolverKind.GLOP);
+        assertEquals(ClearingStatus.INFEASIBLE, r.status());
+        var shortfall = r.diagnosis().orElseThrow().shortfalls().get(0);
+        assertEquals(List.of("c"), shortfall.constrainedOrigins());
+        assertEquals(70_000, shortfall.shortfallTokensPerSecond(), 1e-6);
+        assertEquals("must-serve demand cannot be met: class 'chat' is short 70,000 of 1,070,000 tok/s: origin c cannot"
+                + " reach enough capacity (left short at c 70,000); capacity exhausted at c",
+                r.diagnosis().orElseThrow().message());
+    }
+
     /** The marginal-cost meaning of π: adding ε demand raises cost by π·ε (prices here are unique). */
     @Test
     void pricesAreMarginalCostsOfDemand() {
