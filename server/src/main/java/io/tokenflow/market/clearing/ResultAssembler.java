@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.function.IntFunction;
 
 /** Reads an LP solution back into market terms: prices with paths, dispatch, rents, settlement. */
 final class ResultAssembler {
@@ -97,15 +98,12 @@ final class ResultAssembler {
                 served ? co.processingCost[s][k] - co.electricityCost[s][k] : 0);
     }
 
-    private interface RentsByClass {
-        double[] of(int k);
-    }
-
-    private List<ProcessingLevel> processing(RentsByClass rents) {
+    /** Every node × class with its rent; {@code rentsOfClass} gives μ by node for a class index. */
+    private List<ProcessingLevel> processing(IntFunction<double[]> rentsOfClass) {
         List<ProcessingLevel> levels = new ArrayList<>(co.nodeCount * co.classCount);
         double[][] mu = new double[co.classCount][];
         for (int k = 0; k < co.classCount; k++) {
-            mu[k] = rents.of(k);
+            mu[k] = rentsOfClass.apply(k);
         }
         for (int j = 0; j < co.nodeCount; j++) {
             for (int k = 0; k < co.classCount; k++) {
