@@ -8,8 +8,8 @@ import io.tokenflow.market.solution.FarkasCertificate.LinkWeight;
 import io.tokenflow.market.solution.FarkasCertificate.NodeClassWeight;
 import io.tokenflow.market.solution.UnservedDemand;
 import java.text.DecimalFormat;
-import java.time.Duration;
 import java.text.DecimalFormatSymbols;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -174,16 +174,16 @@ final class ShortfallDiagnoser {
         return links;
     }
 
-    /** "a, b, c", or "all N" when the list names every one of the N candidates. */
-    private static String listOrAll(List<String> names, int all) {
-        return names.size() == all && all > 3 ? "all " + all : String.join(", ", names);
+    /** Whether a list names every one of its candidates (and is long enough to say "all N" instead). */
+    private static boolean namesAll(List<String> names, int candidates) {
+        return names.size() == candidates && candidates > 3;
     }
 
     private static String region(List<String> origins, int withDemand) {
         if (origins.size() == 1) {
             return "origin " + origins.get(0) + " cannot";
         }
-        return (origins.size() == withDemand && withDemand > 3 ? "all " + withDemand + " origins"
+        return (namesAll(origins, withDemand) ? "all " + withDemand + " origins"
                 : "origins " + String.join(", ", origins)) + " together cannot";
     }
 
@@ -201,8 +201,8 @@ final class ShortfallDiagnoser {
                     .toList();
             text.append(String.join(", ", at)).append(")");
             if (!s.exhaustedNodes().isEmpty()) {
-                text.append("; capacity exhausted at ").append(listOrAll(s.exhaustedNodes(), co.nodeCount))
-                        .append(s.exhaustedNodes().size() == co.nodeCount && co.nodeCount > 3 ? " nodes" : "");
+                text.append("; capacity exhausted at ").append(namesAll(s.exhaustedNodes(), co.nodeCount)
+                        ? "all " + co.nodeCount + " nodes" : String.join(", ", s.exhaustedNodes()));
             }
             if (!s.bottleneckLinks().isEmpty()) {
                 text.append("; links full: ").append(String.join(", ", s.bottleneckLinks()));

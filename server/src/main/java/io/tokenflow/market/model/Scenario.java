@@ -1,8 +1,8 @@
 package io.tokenflow.market.model;
 
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -174,16 +174,14 @@ public record Scenario(
             linkIdx.put(links.get(a).label(), a);
         }
         ComputeNode[] newNodes = nodes.toArray(ComputeNode[]::new);
-        Map<Integer, Map<String, Double>> capacities = new HashMap<>();
         Link[] newLinks = links.toArray(Link[]::new);
-        Map<String, Demand> newDemand = new java.util.LinkedHashMap<>();
+        Map<String, Demand> newDemand = new LinkedHashMap<>();
         demand.forEach(d -> newDemand.put(d.origin() + "\u0000" + d.classId(), d));
         for (MarketUpdate update : updates) {
             if (update instanceof MarketUpdate.CapacityUpdate u) {
                 int j = known(nodeIdx, "node", u.node());
                 knownClass(classIds, u.classId());
-                capacities.computeIfAbsent(j, x -> new java.util.TreeMap<>(newNodes[x].capacityTokensPerSecond()))
-                        .put(u.classId(), u.tokensPerSecond());
+                newNodes[j] = newNodes[j].withCapacity(u.classId(), u.tokensPerSecond());
             } else if (update instanceof MarketUpdate.DemandUpdate u) {
                 known(nodeIdx, "node", u.origin());
                 knownClass(classIds, u.classId());
@@ -199,9 +197,6 @@ public record Scenario(
                 throw new IllegalArgumentException("unsupported update " + update);
             }
         }
-        capacities.forEach((j, caps) -> newNodes[j] = new ComputeNode(newNodes[j].id(), newNodes[j].name(),
-                newNodes[j].lat(), newNodes[j].lon(), newNodes[j].electricityPricePerKwh(), newNodes[j].opexPerMTokens(),
-                caps));
         return new Scenario(name, bandwidthModel, classes, List.of(newNodes), List.of(newLinks),
                 List.copyOf(newDemand.values()));
     }
