@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             ClearCommand.class,
             ServeCommand.class,
+            SettlementCommand.class,
             ScenarioCommand.class,
             SweepCommand.class,
             PaperReproductionCommand.class,
@@ -30,6 +31,10 @@ import picocli.CommandLine.Command;
 public final class TokenflowCommand implements Runnable {
     static final int EXIT_INVALID_INPUT = 2;
     static final int EXIT_FAILURE = 1;
+    /** Statuses that say the request was wrong (exit 2), as opposed to the server or network (exit 1). */
+    private static final java.util.Set<io.grpc.Status.Code> CALLER_ERRORS = java.util.EnumSet.of(
+            io.grpc.Status.Code.INVALID_ARGUMENT, io.grpc.Status.Code.NOT_FOUND, io.grpc.Status.Code.OUT_OF_RANGE,
+            io.grpc.Status.Code.FAILED_PRECONDITION);
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -53,6 +58,12 @@ public final class TokenflowCommand implements Runnable {
                     || e instanceof IllegalArgumentException) {
                 commandLine.getErr().println("tokenflow: invalid input: " + e.getMessage());
                 return EXIT_INVALID_INPUT;
+            }
+            if (e instanceof io.grpc.StatusRuntimeException s) {
+                // the oracle's own words: the status and the message naming the field or version
+                commandLine.getErr().println("tokenflow: " + s.getStatus().getCode() + ": "
+                        + s.getStatus().getDescription());
+                return CALLER_ERRORS.contains(s.getStatus().getCode()) ? EXIT_INVALID_INPUT : EXIT_FAILURE;
             }
             commandLine.getErr().println("tokenflow: " + e.getClass().getSimpleName() + ": " + e.getMessage());
             return EXIT_FAILURE;
