@@ -50,7 +50,9 @@ class NodeClientIT {
     private static Path nodeDir;
 
     private Process server;
-    private final StringBuffer serverOutput = new StringBuffer();
+    private Thread serverReader;
+    /** Everything the server printed so far; guarded by itself, notified at each line. */
+    private final StringBuilder serverOutput = new StringBuilder();
 
     @BeforeAll
     static void installClient() throws Exception {
@@ -116,7 +118,10 @@ class NodeClientIT {
             int exit = server.exitValue();
             assertTrue(exit == 0 || exit == 143, "the server exited with " + exit + " on SIGTERM");
         } catch (Throwable t) {
-            System.out.println("NodeClientIT: the server's output:\n" + serverOutput);
+            if (server != null && !server.isAlive()) {
+                serverReader.join(2000); // the last lines
+            }
+            System.out.println("NodeClientIT: the server's output:\n" + output());
             throw t;
         }
     }
@@ -140,38 +145,47 @@ class NodeClientIT {
                 .redirectErrorStream(true)
                 .start();
         server.getOutputStream().close();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader lines = new BufferedReader(
-                    new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8))) {
+        InputStream stdout = server.getInputStream();
+        serverReader = new Thread(() -> {
+            try (BufferedReader lines = new BufferedReader(new InputStreamReader(stdout, StandardCharsets.UTF_8))) {
                 for (String line; (line = lines.readLine()) != null; ) {
-                    serverOutput.append(line).append('\n');
-                    synchronized (serverOutput) {
-                        serverOutput.notifyAll();
-                    }
+                    appendOutput(line);
                 }
             } catch (IOException e) {
-                serverOutput.append("(reading the server's output failed: ").append(e).append(")\n");
+                appendOutput("(reading the server's output failed: " + e + ")");
             }
         }, "tokenflow-serve-output");
-        reader.setDaemon(true);
-        reader.start();
+        serverReader.setDaemon(true);
+        serverReader.start();
+    }
+
+    private void appendOutput(String line) {
+        synchronized (serverOutput) {
+            serverOutput.append(line).append('\n');
+            serverOutput.notifyAll();
+        }
+    }
+
+    private String output() {
+        synchronized (serverOutput) {
+            return serverOutput.toString();
+        }
     }
 
     /** The first match of the pattern in the server's output, waiting at most the timeout for it. */
     private Matcher awaitLine(Pattern pattern, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        synchronized (serverOutput) {
-            while (true) {
+        while (true) {
+            boolean exited = !server.isAlive();
+            if (exited) {
+                serverReader.join(2000); // the reader ends at the end of the output
+            }
+            synchronized (serverOutput) {
                 Matcher m = pattern.matcher(serverOutput.toString());
                 if (m.find()) {
                     return m;
                 }
-                if (!server.isAlive()) {
-                    Thread.sleep(200); // let the reader take the last lines
-                    m = pattern.matcher(serverOutput.toString());
-                    if (m.find()) {
-                        return m;
-                    }
+                if (exited) {
                     fail("the server exited with " + server.exitValue() + " before printing /" + pattern + "/");
                 }
                 long left = deadline - System.nanoTime();
