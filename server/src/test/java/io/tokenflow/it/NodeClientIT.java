@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Process level: starts the real {@code ./tokenflow serve} on free ports and runs a Node.js client
  * written against the .proto files alone (server/src/test/node/oracle-client.mjs) against it: quotes
  * every origin x class, pushes a capacity drop and sees the price move, reads health and reflection, and
- * checks a NOT_FOUND. Then scrapes the Prometheus endpoint and stops the server with SIGTERM.
+ * checks a NOT_FOUND. Then scrapes the Prometheus endpoint (its tokenflow_market_version gauge has seen the
+ * update) and stops the server with SIGTERM.
  *
  * <p>Needs node and npm on the PATH; installs the client's modules ({@code npm ci}) when they are missing.
  * Runs in Maven's integration-test phase (failsafe), after package has built the server jar.
@@ -38,6 +40,8 @@ import org.junit.jupiter.api.io.TempDir;
 class NodeClientIT {
     private static final Pattern LISTENING = Pattern.compile("listening on ([0-9.]+):(\\d+)");
     private static final Pattern METRICS = Pattern.compile("metrics on (http://\\S+)");
+    private static final Pattern MARKET_VERSION_GAUGE =
+            Pattern.compile("(?m)^tokenflow_market_version(?:\\{[^}]*\\})? (\\S+)$");
     private static final Duration STARTUP = Duration.ofSeconds(60);
     private static final Duration CLIENT_RUN = Duration.ofSeconds(60);
     private static final Duration NPM_CI = Duration.ofSeconds(180);
@@ -111,6 +115,13 @@ class NodeClientIT {
             assertEquals(200, metrics.statusCode(), () -> "GET " + metricsUrl + ": " + metrics.body());
             assertTrue(metrics.body().contains("# TYPE "),
                     () -> "GET " + metricsUrl + " is not Prometheus text:\n" + metrics.body());
+            // the version gauge has seen the client's capacity update
+            long versionAfter = new ObjectMapper().readTree(client.stdout())
+                    .path("capacity_drop").path("market_version_after").asLong(-1);
+            Matcher gauge = MARKET_VERSION_GAUGE.matcher(metrics.body());
+            assertTrue(gauge.find(), () -> "GET " + metricsUrl + " has no tokenflow_market_version:\n" + metrics.body());
+            assertEquals(versionAfter, (long) Double.parseDouble(gauge.group(1)),
+                    () -> "tokenflow_market_version " + gauge.group(1) + ", the client's update made version " + versionAfter);
 
             server.destroy(); // SIGTERM
             assertTrue(server.waitFor(SHUTDOWN.toSeconds(), TimeUnit.SECONDS),
