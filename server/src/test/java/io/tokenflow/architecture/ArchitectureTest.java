@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The layering of conventions.md, checked on the compiled classes (so fully qualified uses count too):
- * the market engine is pure, and exactly one class of it talks to OR-Tools.
+ * the market engine is pure, and exactly one class of it talks to OR-Tools; the service layer knows no
+ * transport; the gRPC layer maps messages to service calls and never drives the engine itself.
  */
 class ArchitectureTest {
     private static JavaClasses production;
@@ -39,6 +40,24 @@ class ArchitectureTest {
         noClasses().that().resideInAPackage("io.tokenflow.market..")
                 .should().dependOnClassesThat().resideInAnyPackage(
                         "io.tokenflow.service..", "io.tokenflow.grpc..", "io.tokenflow.cli..")
+                .check(production);
+    }
+
+    @Test
+    void theServiceLayerKnowsNoTransport() {
+        noClasses().that().resideInAPackage("io.tokenflow.service..")
+                .should().dependOnClassesThat().resideInAnyPackage(
+                        "io.grpc..", "com.google.protobuf..", "io.tokenflow.api..", "io.tokenflow.grpc..",
+                        "io.tokenflow.cli..", "picocli..")
+                .check(production);
+    }
+
+    @Test
+    void theGrpcLayerOnlyMapsAndNeverDrivesTheEngine() {
+        noClasses().that().resideInAPackage("io.tokenflow.grpc..")
+                .should().dependOnClassesThat().resideInAnyPackage(
+                        "io.tokenflow.market.clearing..", "io.tokenflow.cli..", "com.github.benmanes.caffeine..",
+                        "io.github.resilience4j..")
                 .check(production);
     }
 
