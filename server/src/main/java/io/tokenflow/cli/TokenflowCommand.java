@@ -18,7 +18,7 @@ import picocli.CommandLine.Command;
         name = "tokenflow",
         mixinStandardHelpOptions = true,
         versionProvider = TokenflowCommand.Version.class,
-        description = "TokenFlow Oracle: clears a token-flow market and prices GenAI service per origin and class.",
+        description = "TokenFlow Oracle: clears a token-flow market, prices GenAI service per origin and class, and serves the prices over gRPC.",
         subcommands = {
             ClearCommand.class,
             ServeCommand.class,
