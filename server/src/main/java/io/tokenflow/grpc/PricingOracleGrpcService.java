@@ -28,9 +28,11 @@ import io.tokenflow.market.model.MarketUpdate;
 import io.tokenflow.service.OracleService;
 import io.tokenflow.service.UpdateReceipt;
 import java.time.Clock;
+import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
@@ -130,19 +132,35 @@ final class PricingOracleGrpcService extends PricingOracleGrpc.PricingOracleImpl
 
     @Override
     public void exportSettlement(ExportSettlementRequest request, StreamObserver<SettlementRecord> response) {
+        List<io.tokenflow.service.SettlementRecord> records;
         try {
-            List<io.tokenflow.service.SettlementRecord> records =
-                    oracle.settlements(request.getFromVersion(), request.getToVersion());
-            for (io.tokenflow.service.SettlementRecord record : records) {
-                if (Context.current().isCancelled()) {
-                    return;
-                }
-                response.onNext(ProtoMapping.settlementRecord(record));
-            }
-            response.onCompleted();
+            records = oracle.settlements(request.getFromVersion(), request.getToVersion());
         } catch (RuntimeException e) {
             response.onError(StatusMapping.toStatus(e));
+            return;
         }
+        // send as fast as the client reads (flow control), not all at once into memory
+        ServerCallStreamObserver<SettlementRecord> stream = (ServerCallStreamObserver<SettlementRecord>) response;
+        Iterator<io.tokenflow.service.SettlementRecord> next = records.iterator();
+        boolean[] finished = {false};
+        Runnable drain = () -> {
+            synchronized (finished) {
+                while (!finished[0] && stream.isReady() && next.hasNext()) {
+                    stream.onNext(ProtoMapping.settlementRecord(next.next()));
+                }
+                if (!finished[0] && !next.hasNext()) {
+                    finished[0] = true;
+                    stream.onCompleted();
+                }
+            }
+        };
+        stream.setOnCancelHandler(() -> {
+            synchronized (finished) {
+                finished[0] = true;
+            }
+        });
+        stream.setOnReadyHandler(drain);
+        drain.run();
     }
 
     /** Ends every WatchPrices stream with UNAVAILABLE (so graceful shutdown does not wait on them). */
@@ -187,6 +205,9 @@ final class PricingOracleGrpcService extends PricingOracleGrpc.PricingOracleImpl
             return;
         }
         CompletableFuture<?> cleared = oracle.whenCleared(receipt.version()).whenComplete((state, error) -> {
+            if (error instanceof CancellationException) {
+                return; // the client left (see below): nobody to answer
+            }
             if (error != null) {
                 response.onError(Status.UNAVAILABLE.withDescription("the update was accepted as version "
                         + receipt.version() + " but its re-clear failed (" + StatusMapping.toStatus(error)
