@@ -1,15 +1,14 @@
 package io.tokenflow.cli;
 
 import io.tokenflow.market.clearing.MarketClearing;
-import io.tokenflow.market.clearing.SolverKind;
 import io.tokenflow.market.io.ClearingResultJson;
 import io.tokenflow.market.model.Scenario;
-import io.tokenflow.market.scenarios.EmbeddedScenarios;
 import io.tokenflow.market.solution.ClearingResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -22,18 +21,12 @@ final class ClearCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--scenario", paramLabel = "FILE|NAME", defaultValue = EmbeddedScenarios.DEFAULT,
-            description = "A v1 scenario file, '-' for standard input, or an embedded scenario: two-node, "
-                    + "five-node, twenty-node (default: ${DEFAULT-VALUE}).")
-    String scenario;
+    @Mixin
+    MarketOptions marketOptions;
 
     @Option(names = "--format", defaultValue = "table",
             description = "json (the clearing result format v1) or table (default: ${DEFAULT-VALUE}).")
     Format format;
-
-    @Option(names = "--solver", defaultValue = "glop", converter = SolverConverter.class, paramLabel = "glop|clp",
-            description = "LP solver (default: ${DEFAULT-VALUE}).")
-    SolverKind solver;
 
     @Option(names = "--export-lp", paramLabel = "FILE",
             description = "Also write the LP the solver saw (CPLEX LP format; glpsol --lp and clp read it).")
@@ -41,9 +34,9 @@ final class ClearCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Scenario loaded = ScenarioSource.load(scenario, System.in);
+        Scenario loaded = marketOptions.load();
         ClearingResult result;
-        try (MarketClearing market = MarketClearing.open(loaded, solver)) {
+        try (MarketClearing market = MarketClearing.open(loaded, marketOptions.solver)) {
             if (exportLp != null) {
                 Files.writeString(exportLp, market.exportLp());
             }

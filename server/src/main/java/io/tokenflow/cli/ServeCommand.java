@@ -8,9 +8,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tokenflow.grpc.OracleServer;
-import io.tokenflow.market.clearing.SolverKind;
 import io.tokenflow.market.model.Scenario;
-import io.tokenflow.market.scenarios.EmbeddedScenarios;
 import io.tokenflow.service.MarketState;
 import io.tokenflow.service.OracleConfig;
 import io.tokenflow.service.OracleService;
@@ -22,6 +20,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -35,25 +34,19 @@ final class ServeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--scenario", paramLabel = "FILE|NAME", defaultValue = EmbeddedScenarios.DEFAULT,
-            description = "A v1 scenario file, '-' for standard input, or an embedded scenario: two-node, "
-                    + "five-node, twenty-node (default: ${DEFAULT-VALUE}).")
-    String scenario;
+    @Mixin
+    MarketOptions marketOptions;
 
     @Option(names = "--bind", defaultValue = "127.0.0.1", paramLabel = "ADDRESS",
             description = "Address to listen on, gRPC and metrics (default: ${DEFAULT-VALUE}).")
     String bind;
 
-    @Option(names = "--port", defaultValue = "50051", description = "gRPC port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--port", defaultValue = "50051", paramLabel = "PORT", description = "gRPC port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
     int port;
 
-    @Option(names = "--metrics-port", defaultValue = "9464",
+    @Option(names = "--metrics-port", defaultValue = "9464", paramLabel = "PORT",
             description = "Prometheus /metrics port; 0 picks a free one, -1 turns metrics off (default: ${DEFAULT-VALUE}).")
     int metricsPort;
-
-    @Option(names = "--solver", defaultValue = "glop", converter = SolverConverter.class, paramLabel = "glop|clp",
-            description = "LP solver (default: ${DEFAULT-VALUE}).")
-    SolverKind solver;
 
     @Option(names = "--unserved-penalty", defaultValue = "1000", paramLabel = "$/M_TOKENS",
             description = "Penalty ρ for unserved tokens of classes without one: the price cap (default: ${DEFAULT-VALUE}).")
@@ -82,9 +75,9 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        Scenario loaded = ScenarioSource.load(scenario, System.in);
+        Scenario loaded = marketOptions.load();
         OracleConfig config = OracleConfig.builder()
-                .solverKind(solver)
+                .solverKind(marketOptions.solver)
                 .defaultUnservedPenaltyPerMTokens(unservedPenalty)
                 .clearTimeout(clearTimeout)
                 .settlementHistory(settlementHistory)
