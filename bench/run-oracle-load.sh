@@ -8,19 +8,23 @@
 #      (every origin x class) and a median-size QuoteResponse off it (OracleProbe)
 #   3. starts the echo (EchoServer: same grpc, NettyServerBuilder on 127.0.0.1, directExecutor) answering
 #      that recorded QuoteResponse
-#   4. per concurrency level: the driver against the echo, the oracle, and the oracle with an
-#      UpdateCapacity every 100 ms forcing re-clears; each run WARMUP_S + MEASURE_S, a fresh driver JVM
-#   5. stops what it started and writes the report
+#   4. per concurrency level, ROUNDS times in turn: the driver against the echo, the oracle, and the
+#      oracle with an UpdateCapacity every 100 ms forcing re-clears; each run WARMUP_S + MEASURE_S in a
+#      fresh driver JVM that first waits (at most QUIET_WAIT_S) for the machine to be nearly idle
+#   5. stops what it started and writes the report; the goals are judged per level on each run's best
+#      round (other processes on the machine only ever slow a run down), errors on every round
 #
-# Settings (environment): WARMUP_S (5), MEASURE_S (20), LEVELS ("2x32 1x1": connections x calls in
-# flight per connection), UPDATE_PERIOD_MS (100), SCENARIO (unset: the server's default, five-node).
-# With the defaults the whole script takes about 3 minutes after the build.
+# Settings (environment): WARMUP_S (5), MEASURE_S (15), ROUNDS (2), LEVELS ("2x32 1x1": connections x
+# calls in flight per connection), UPDATE_PERIOD_MS (100), QUIET_WAIT_S (30), SCENARIO (unset: the
+# server's default, five-node). With the defaults the script takes about 5 minutes after the build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 warmup=${WARMUP_S:-5}
-measure=${MEASURE_S:-20}
+measure=${MEASURE_S:-15}
+rounds=${ROUNDS:-2}
 levels=${LEVELS:-2x32 1x1}
+quiet_wait=${QUIET_WAIT_S:-30}
 update_period=${UPDATE_PERIOD_MS:-100}
 scenario=${SCENARIO:-}
 out=bench/results
@@ -85,15 +89,16 @@ pids+=("$echo_pid")
 echo_port=$(wait_listening echo "$echo_pid" "$tmp/echo.log")
 echo "echo: pid $echo_pid on 127.0.0.1:$echo_port" >&2
 
-drive_limit_s=$(awk -v w="$warmup" -v m="$measure" 'BEGIN { printf "%d", w + m + 60 }')
+drive_limit_s=$(awk -v w="$warmup" -v m="$measure" -v q="$quiet_wait" 'BEGIN { printf "%d", w + m + q + 60 }')
 runs=()
-drive() { # LABEL SERVICE PORT PID CHANNELS INFLIGHT [extra driver args]
-  local label=$1 service=$2 port=$3 pid=$4 ch=$5 inf=$6
-  shift 6
-  local json="$tmp/run-${ch}x${inf}-${label}.json"
+drive() { # ROUND LABEL SERVICE PORT PID CHANNELS INFLIGHT [extra driver args]
+  local round=$1 label=$2 service=$3 port=$4 pid=$5 ch=$6 inf=$7
+  shift 7
+  local json="$tmp/run-${ch}x${inf}-${round}-${label}.json"
   timeout "$drive_limit_s" java -cp "$cp" io.tokenflow.bench.load.LoadDriver --label "$label" --service "$service" \
     --target "127.0.0.1:$port" --server-pid "$pid" --requests "$tmp/requests.tsv" \
-    --channels "$ch" --in-flight "$inf" --warmup-s "$warmup" --measure-s "$measure" --json "$json" "$@" \
+    --channels "$ch" --in-flight "$inf" --warmup-s "$warmup" --measure-s "$measure" --quiet-wait-s "$quiet_wait" \
+    --json "$json" "$@" \
     || echo "$label ${ch}x${inf}: the driver exited with status $? (the report shows its figures if it wrote any)" >&2
   [ -f "$json" ] && runs+=("$json")
   return 0
@@ -102,9 +107,12 @@ drive() { # LABEL SERVICE PORT PID CHANNELS INFLIGHT [extra driver args]
 for level in $levels; do
   ch=${level%x*}
   inf=${level#*x}
-  drive echo echo "$echo_port" "$echo_pid" "$ch" "$inf"
-  drive oracle oracle "$oracle_port" "$oracle_pid" "$ch" "$inf"
-  drive oracle+updates oracle "$oracle_port" "$oracle_pid" "$ch" "$inf" --updates --update-period-ms "$update_period"
+  for round in $(seq "$rounds"); do
+    drive "$round" echo echo "$echo_port" "$echo_pid" "$ch" "$inf"
+    drive "$round" oracle oracle "$oracle_port" "$oracle_pid" "$ch" "$inf"
+    drive "$round" oracle+updates oracle "$oracle_port" "$oracle_pid" "$ch" "$inf" \
+      --updates --update-period-ms "$update_period"
+  done
 done
 
 cleanup
@@ -113,6 +121,8 @@ pids=()
 command="bench/run-oracle-load.sh"
 [ -n "${WARMUP_S:-}" ] && command="WARMUP_S=$WARMUP_S $command"
 [ -n "${MEASURE_S:-}" ] && command="MEASURE_S=$MEASURE_S $command"
+[ -n "${ROUNDS:-}" ] && command="ROUNDS=$ROUNDS $command"
+[ -n "${QUIET_WAIT_S:-}" ] && command="QUIET_WAIT_S=$QUIET_WAIT_S $command"
 [ -n "${LEVELS:-}" ] && command="LEVELS='$LEVELS' $command"
 [ -n "${UPDATE_PERIOD_MS:-}" ] && command="UPDATE_PERIOD_MS=$UPDATE_PERIOD_MS $command"
 [ -n "${SCENARIO:-}" ] && command="SCENARIO=$SCENARIO $command"

@@ -73,6 +73,8 @@ public final class LoadDriver {
         int channels = 2;
         int inFlight = 32;
         double warmupSeconds = 5;
+        double quietBelowCores = 0.5;
+        double quietWaitSeconds = 60;
         double measureSeconds = 20;
         long deadlineMillis = 5_000;
         boolean updates;
@@ -106,6 +108,8 @@ public final class LoadDriver {
                     case "--no-wait-for-clear" -> o.waitForClear = false;
                     case "--server-pid" -> o.serverPid = Long.parseLong(args[++i]);
                     case "--json" -> o.json = Path.of(args[++i]);
+                    case "--quiet-below" -> o.quietBelowCores = Double.parseDouble(args[++i]);
+                    case "--quiet-wait-s" -> o.quietWaitSeconds = Double.parseDouble(args[++i]);
                     case "--help", "-h" -> {
                         usage();
                         System.exit(0);
@@ -155,6 +159,9 @@ public final class LoadDriver {
                       --server-pid PID          report that process's CPU time over the window
                       --label NAME              name of this run in the output
                       --json FILE               also write the figures as JSON
+                      --quiet-below CORES       before starting, wait until the machine's busy cores over 1 s
+                                                are below CORES (default 0.5; other processes' load) ...
+                      --quiet-wait-s S          ... for at most S seconds (default 60; 0: do not wait)
                     """);
         }
     }
@@ -507,6 +514,7 @@ public final class LoadDriver {
             if (requests.isEmpty()) {
                 throw new IllegalStateException("no requests to send");
             }
+            Map<String, Object> quiet = waitForQuiet(o);
             // preflight: one call per connection, so that connections are up and the method exists
             for (ManagedChannel ch : channels) {
                 try {
@@ -604,6 +612,7 @@ public final class LoadDriver {
             m.put("response_bytes_sample", slots.stream().mapToInt(s -> s.sampleBytes).max().orElse(-1));
             Map<String, Object> cpu = CpuSample.report(samples[0], samples[1], measuredOk);
             m.put("cpu", cpu);
+            m.put("quiet_gate", quiet);
             if (updater != null) {
                 m.put("updates", updater.report(versionBefore, versionAfter, restored));
             }
@@ -620,6 +629,45 @@ public final class LoadDriver {
             }
             control.awaitTermination(2, TimeUnit.SECONDS);
         }
+    }
+
+    /**
+     * Waits (bounded) until the machine is nearly idle, so that a run does not start while another
+     * process (a build, say) holds the cores the server and driver share. Linux only; else a no-op.
+     */
+    private static Map<String, Object> waitForQuiet(Options o) throws InterruptedException {
+        Map<String, Object> m = new LinkedHashMap<>();
+        long start = System.nanoTime();
+        long limit = start + (long) (o.quietWaitSeconds * 1e9);
+        int cores = Runtime.getRuntime().availableProcessors();
+        double busy = Double.NaN;
+        boolean quiet = false;
+        if (o.quietWaitSeconds > 0) {
+            CpuSample a = CpuSample.take(Optional.empty());
+            while (a.machineTotalTicks() >= 0) {
+                Thread.sleep(1_000);
+                CpuSample b = CpuSample.take(Optional.empty());
+                long total = b.machineTotalTicks() - a.machineTotalTicks();
+                busy = total > 0 ? (double) (b.machineBusyTicks() - a.machineBusyTicks()) / total * cores : Double.NaN;
+                if (busy < o.quietBelowCores) {
+                    quiet = true;
+                    break;
+                }
+                if (System.nanoTime() > limit) {
+                    break;
+                }
+                a = b;
+            }
+            if (!quiet && !Double.isNaN(busy)) {
+                System.err.printf(Locale.ROOT, "%s: the machine stayed busy (%.2f cores) for %.0f s; starting anyway%n",
+                        o.label, busy, o.quietWaitSeconds);
+            }
+        }
+        m.put("below_cores", o.quietBelowCores);
+        m.put("quiet", quiet);
+        m.put("waited_s", Math.round((System.nanoTime() - start) / 1e8) / 10.0);
+        m.put("last_busy_cores", Double.isNaN(busy) ? null : Math.round(busy * 100) / 100.0);
+        return m;
     }
 
     private static GetMarketResponse getMarket(ManagedChannel control, Options o) {
@@ -786,6 +834,11 @@ public final class LoadDriver {
                 m.put("server_cores", Math.round(serverSeconds / wall * 100) / 100.0);
                 if (calls > 0) {
                     m.put("server_cpu_us_per_call", Math.round(serverSeconds / calls * 1e6 * 10) / 10.0);
+                }
+                if (m.containsKey("machine_busy_cores") && m.containsKey("driver_cores")) {
+                    // everything else on the machine: other processes, and the kernel's time not charged to these two
+                    m.put("other_cores", Math.round(((Double) m.get("machine_busy_cores") - (Double) m.get("driver_cores")
+                            - (Double) m.get("server_cores")) * 100) / 100.0);
                 }
             }
             return m;
