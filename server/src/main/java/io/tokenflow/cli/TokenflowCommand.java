@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
         description = "TokenFlow Oracle: clears a token-flow market and prices GenAI service per origin and class.",
         subcommands = {
             ClearCommand.class,
+            ServeCommand.class,
             ScenarioCommand.class,
             SweepCommand.class,
             PaperReproductionCommand.class,

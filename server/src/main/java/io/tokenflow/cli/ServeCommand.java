@@ -1,0 +1,171 @@
+package io.tokenflow.cli;
+
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.tokenflow.grpc.OracleServer;
+import io.tokenflow.market.clearing.SolverKind;
+import io.tokenflow.market.model.Scenario;
+import io.tokenflow.market.scenarios.EmbeddedScenarios;
+import io.tokenflow.service.MarketState;
+import io.tokenflow.service.OracleConfig;
+import io.tokenflow.service.OracleService;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code tokenflow serve}: runs the pricing oracle on a scenario until SIGTERM or SIGINT. */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = {"Run the gRPC pricing oracle: clear the scenario, answer Quote, Route, FeasibleSites, "
+                + "WatchPrices, GetMarket and ExportSettlement, and re-clear on every update.",
+            "Every must-serve class gets --unserved-penalty, so over-demand caps prices instead of failing."})
+final class ServeCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--scenario", paramLabel = "FILE|NAME", defaultValue = EmbeddedScenarios.DEFAULT,
+            description = "A v1 scenario file, '-' for standard input, or an embedded scenario: two-node, "
+                    + "five-node, twenty-node (default: ${DEFAULT-VALUE}).")
+    String scenario;
+
+    @Option(names = "--bind", defaultValue = "127.0.0.1", paramLabel = "ADDRESS",
+            description = "Address to listen on, gRPC and metrics (default: ${DEFAULT-VALUE}).")
+    String bind;
+
+    @Option(names = "--port", defaultValue = "50051", description = "gRPC port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--metrics-port", defaultValue = "9464",
+            description = "Prometheus /metrics port; 0 picks a free one, -1 turns metrics off (default: ${DEFAULT-VALUE}).")
+    int metricsPort;
+
+    @Option(names = "--solver", defaultValue = "glop", converter = SolverConverter.class, paramLabel = "glop|clp",
+            description = "LP solver (default: ${DEFAULT-VALUE}).")
+    SolverKind solver;
+
+    @Option(names = "--unserved-penalty", defaultValue = "1000", paramLabel = "$/M_TOKENS",
+            description = "Penalty ρ for unserved tokens of classes without one: the price cap (default: ${DEFAULT-VALUE}).")
+    double unservedPenalty;
+
+    @Option(names = "--clear-timeout", defaultValue = "10s", converter = DurationConverter.class, paramLabel = "DURATION",
+            description = "A re-clear running longer fails and answers turn stale, e.g. 500ms, 10s (default: ${DEFAULT-VALUE}).")
+    Duration clearTimeout;
+
+    @Option(names = "--settlement-history", defaultValue = "4096", paramLabel = "VERSIONS",
+            description = "Cleared versions whose settlement stays exportable (default: ${DEFAULT-VALUE}).")
+    int settlementHistory;
+
+    @Option(names = "--max-batch", defaultValue = "10000", paramLabel = "UPDATES",
+            description = "Most updates one update call may carry (default: ${DEFAULT-VALUE}).")
+    int maxBatch;
+
+    @Option(names = "--max-message-bytes", defaultValue = "4194304", paramLabel = "BYTES",
+            description = "Largest request message accepted (default: ${DEFAULT-VALUE}).")
+    int maxMessageBytes;
+
+    @Option(names = "--grace", defaultValue = "10s", converter = DurationConverter.class, paramLabel = "DURATION",
+            description = "On SIGTERM, how long calls in flight may finish (default: ${DEFAULT-VALUE}).")
+    Duration grace;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        Scenario loaded = ScenarioSource.load(scenario, System.in);
+        OracleConfig config = OracleConfig.builder()
+                .solverKind(solver)
+                .defaultUnservedPenaltyPerMTokens(unservedPenalty)
+                .clearTimeout(clearTimeout)
+                .settlementHistory(settlementHistory)
+                .maxBatchSize(maxBatch)
+                .build();
+        if (maxMessageBytes < 1024) {
+            throw new IllegalArgumentException("--max-message-bytes must be >= 1024, got " + maxMessageBytes);
+        }
+        PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(meters);
+        new JvmGcMetrics().bindTo(meters);
+        new JvmThreadMetrics().bindTo(meters);
+        new ProcessorMetrics().bindTo(meters);
+
+        OracleService oracle = OracleService.start(loaded, config, meters);
+        MarketState first = oracle.state();
+        // handlers never block (waits are futures), so they run on the transport threads
+        OracleServer server = new OracleServer(
+                NettyServerBuilder.forAddress(new InetSocketAddress(bind, port))
+                        .directExecutor()
+                        .maxInboundMessageSize(maxMessageBytes),
+                oracle, meters, Clock.systemUTC());
+        try {
+            server.start();
+        } catch (java.io.IOException e) {
+            oracle.close();
+            throw new java.io.IOException("cannot listen on " + bind + ":" + port + ": " + e.getMessage(), e);
+        }
+        MetricsEndpoint metrics = metricsPort < 0 ? null : new MetricsEndpoint(meters, bind, metricsPort);
+
+        out.printf(Locale.ROOT, "tokenflow serve: market '%s' version %d cleared, cost $%,.2f/hr%n",
+                first.snapshot().scenario().name(), first.version(),
+                first.snapshot().result().objectivePerHour().orElse(Double.NaN));
+        out.printf(Locale.ROOT, "tokenflow serve: listening on %s:%d (tokenflow.v1.PricingOracle, grpc.health.v1, "
+                + "reflection)%n", bind, server.port());
+        if (metrics != null) {
+            out.printf(Locale.ROOT, "tokenflow serve: metrics on http://%s:%d/metrics%n", bind, metrics.port());
+        }
+        out.flush();
+
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            try {
+                server.stop(grace);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                oracle.close();
+                if (metrics != null) {
+                    metrics.close();
+                }
+                System.err.println("tokenflow serve: stopped");
+                stopped.countDown();
+            }
+        }, "tokenflow-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        server.blockUntilShutdown();
+        stopped.await();
+        return 0;
+    }
+
+    /** Reads 500ms, 10s, 2m or an ISO-8601 duration (PT10S). */
+    static final class DurationConverter implements picocli.CommandLine.ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            String v = value.trim().toLowerCase(Locale.ROOT);
+            try {
+                if (v.endsWith("ms")) {
+                    return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
+                }
+                if (v.endsWith("s")) {
+                    return Duration.ofMillis(Math.round(Double.parseDouble(v.substring(0, v.length() - 1)) * 1000));
+                }
+                if (v.endsWith("m")) {
+                    return Duration.ofSeconds(Long.parseLong(v.substring(0, v.length() - 1)) * 60);
+                }
+                return Duration.parse(value);
+            } catch (RuntimeException e) {
+                throw new picocli.CommandLine.TypeConversionException(
+                        "'" + value + "' is not a duration (use e.g. 500ms, 10s, 2m or PT10S)");
+            }
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package io.tokenflow.grpc;
+
+import io.grpc.Server;
+import io.grpc.ServerBuilder;
+import io.grpc.ServerInterceptors;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.tokenflow.api.v1.PricingOracleGrpc;
+import io.tokenflow.service.OracleService;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The gRPC server around an oracle: tokenflow.v1.PricingOracle (timed per method), grpc.health.v1
+ * and server reflection. Owns the server's lifecycle: {@link #start}, graceful {@link #stop} and
+ * {@link #blockUntilShutdown}. Takes a {@link ServerBuilder} so tests pass an in-process one; the
+ * caller sets the transport (address, executor, message limits) on it.
+ */
+public final class OracleServer {
+    private final Server server;
+    private final HealthStatusManager health = new HealthStatusManager();
+    private final PricingOracleGrpcService service;
+
+    public OracleServer(ServerBuilder<?> builder, OracleService oracle, MeterRegistry meters, Clock clock) {
+        this.service = new PricingOracleGrpcService(oracle, clock);
+        this.server = builder
+                .addService(ServerInterceptors.intercept(service, new RpcMetricsInterceptor(meters)))
+                .addService(health.getHealthService())
+                .addService(ProtoReflectionServiceV1.newInstance())
+                .build();
+    }
+
+    /** Starts listening and reports SERVING (the oracle has cleared its first version by now). */
+    public OracleServer start() throws IOException {
+        server.start();
+        health.setStatus("", ServingStatus.SERVING);
+        health.setStatus(PricingOracleGrpc.SERVICE_NAME, ServingStatus.SERVING);
+        return this;
+    }
+
+    /** The port bound (useful with port 0); -1 for in-process servers. */
+    public int port() {
+        return server.getPort();
+    }
+
+    /**
+     * Stops gracefully: health turns NOT_SERVING (load balancers drain), watch streams end with
+     * UNAVAILABLE, calls in flight may finish within {@code grace}, then the rest is cancelled.
+     */
+    public void stop(Duration grace) throws InterruptedException {
+        health.enterTerminalState();
+        service.closeWatches();
+        server.shutdown();
+        if (!server.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+            server.shutdownNow();
+            server.awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+
+    public void blockUntilShutdown() throws InterruptedException {
+        server.awaitTermination();
+    }
+}

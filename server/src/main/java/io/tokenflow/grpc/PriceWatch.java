@@ -1,0 +1,88 @@
+package io.tokenflow.grpc;
+
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.tokenflow.api.v1.PriceTable;
+import io.tokenflow.service.MarketState;
+import io.tokenflow.service.OracleService;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+
+/**
+ * One WatchPrices stream. New states arrive on the re-clear thread and are only parked; they are
+ * sent when the transport is ready (gRPC flow control), newest first wins: a slow reader skips
+ * versions but every message is a whole table, so it never holds a mix. Writes to the stream happen
+ * under one lock, since a StreamObserver is not thread-safe.
+ */
+final class PriceWatch implements Consumer<MarketState> {
+    private final ServerCallStreamObserver<PriceTable> stream;
+    private final Set<String> classIds;
+    private final OracleService oracle;
+    private final Runnable onEnd;
+    private final AtomicReference<MarketState> parked = new AtomicReference<>();
+    private final Object sending = new Object();
+    private long sentKey = -1;
+    private boolean ended;
+    private Runnable unsubscribe = () -> {};
+
+    PriceWatch(ServerCallStreamObserver<PriceTable> stream, Set<String> classIds, OracleService oracle, Runnable onEnd) {
+        this.stream = stream;
+        this.classIds = classIds;
+        this.oracle = oracle;
+        this.onEnd = onEnd;
+    }
+
+    void start() {
+        stream.setOnCancelHandler(this::release);
+        stream.setOnReadyHandler(this::drain);
+        unsubscribe = oracle.subscribe(this);
+        accept(oracle.state());
+    }
+
+    /** Orders states: a later version, or the same version turned stale, is newer. */
+    private static long key(MarketState s) {
+        return s.version() * 2 + (s.stale() ? 1 : 0);
+    }
+
+    @Override
+    public void accept(MarketState state) {
+        parked.accumulateAndGet(state, (old, now) -> old == null || key(now) >= key(old) ? now : old);
+        drain();
+    }
+
+    private void drain() {
+        synchronized (sending) {
+            while (!ended && stream.isReady()) {
+                MarketState next = parked.getAndSet(null);
+                if (next == null) {
+                    return;
+                }
+                if (key(next) <= sentKey) {
+                    continue;
+                }
+                sentKey = key(next);
+                stream.onNext(ProtoMapping.priceTable(next, classIds, oracle));
+            }
+        }
+    }
+
+    /** Ends the stream with UNAVAILABLE so the client reconnects (to this server restarted, or another). */
+    void shutdown() {
+        synchronized (sending) {
+            if (!ended) {
+                ended = true;
+                stream.onError(Status.UNAVAILABLE.withDescription("the oracle is shutting down").asRuntimeException());
+            }
+        }
+        release();
+    }
+
+    private void release() {
+        synchronized (sending) {
+            ended = true;
+        }
+        unsubscribe.run();
+        onEnd.run();
+    }
+}

@@ -1,0 +1,203 @@
+package io.tokenflow.grpc;
+
+import io.grpc.Context;
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import io.tokenflow.api.v1.ExportSettlementRequest;
+import io.tokenflow.api.v1.FeasibleSitesRequest;
+import io.tokenflow.api.v1.FeasibleSitesResponse;
+import io.tokenflow.api.v1.GetMarketRequest;
+import io.tokenflow.api.v1.GetMarketResponse;
+import io.tokenflow.api.v1.PriceTable;
+import io.tokenflow.api.v1.PricingOracleGrpc;
+import io.tokenflow.api.v1.QuoteRequest;
+import io.tokenflow.api.v1.QuoteResponse;
+import io.tokenflow.api.v1.RouteRequest;
+import io.tokenflow.api.v1.RouteResponse;
+import io.tokenflow.api.v1.SettlementRecord;
+import io.tokenflow.api.v1.UpdateCapacityRequest;
+import io.tokenflow.api.v1.UpdateCapacityResponse;
+import io.tokenflow.api.v1.UpdateDemandRequest;
+import io.tokenflow.api.v1.UpdateDemandResponse;
+import io.tokenflow.api.v1.UpdateElectricityPriceRequest;
+import io.tokenflow.api.v1.UpdateElectricityPriceResponse;
+import io.tokenflow.api.v1.UpdateLinkCapacityRequest;
+import io.tokenflow.api.v1.UpdateLinkCapacityResponse;
+import io.tokenflow.market.model.MarketUpdate;
+import io.tokenflow.service.OracleService;
+import io.tokenflow.service.UpdateReceipt;
+import java.time.Clock;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * tokenflow.v1.PricingOracle over an {@link OracleService}: checks request fields, maps messages to
+ * domain calls and answers back, and exceptions to statuses ({@link StatusMapping}). No handler
+ * blocks (waiting for a clear is a future), so the server may run them on the transport threads.
+ */
+final class PricingOracleGrpcService extends PricingOracleGrpc.PricingOracleImplBase {
+    private final OracleService oracle;
+    private final Clock clock;
+    private final Set<PriceWatch> watches = ConcurrentHashMap.newKeySet();
+
+    PricingOracleGrpcService(OracleService oracle, Clock clock) {
+        this.oracle = oracle;
+        this.clock = clock;
+    }
+
+    @Override
+    public void quote(QuoteRequest request, StreamObserver<QuoteResponse> response) {
+        unary(response, () -> ProtoMapping.quote(oracle.quote(
+                RequestFields.id("origin", request.getOrigin()),
+                RequestFields.id("workload_class", request.getWorkloadClass())), clock.instant()));
+    }
+
+    @Override
+    public void route(RouteRequest request, StreamObserver<RouteResponse> response) {
+        unary(response, () -> ProtoMapping.route(oracle.route(
+                RequestFields.id("origin", request.getOrigin()),
+                RequestFields.id("workload_class", request.getWorkloadClass()),
+                request.getRequestId(),
+                request.getExcludeNodesList())));
+    }
+
+    @Override
+    public void feasibleSites(FeasibleSitesRequest request, StreamObserver<FeasibleSitesResponse> response) {
+        unary(response, () -> ProtoMapping.sites(oracle.feasibleSites(
+                RequestFields.id("origin", request.getOrigin()),
+                RequestFields.id("workload_class", request.getWorkloadClass()))));
+    }
+
+    @Override
+    public void getMarket(GetMarketRequest request, StreamObserver<GetMarketResponse> response) {
+        unary(response, () -> ProtoMapping.market(oracle.state()));
+    }
+
+    @Override
+    public void updateCapacity(UpdateCapacityRequest request, StreamObserver<UpdateCapacityResponse> response) {
+        update(response, request.getUpdatesCount(), () -> RequestFields.capacity(request.getUpdatesList()),
+                request.getWaitForClear(), r -> UpdateCapacityResponse.newBuilder()
+                        .setMarketVersion(r.version()).setCleared(r.cleared()).build());
+    }
+
+    @Override
+    public void updateDemand(UpdateDemandRequest request, StreamObserver<UpdateDemandResponse> response) {
+        update(response, request.getUpdatesCount(), () -> RequestFields.demand(request.getUpdatesList()),
+                request.getWaitForClear(), r -> UpdateDemandResponse.newBuilder()
+                        .setMarketVersion(r.version()).setCleared(r.cleared()).build());
+    }
+
+    @Override
+    public void updateElectricityPrice(UpdateElectricityPriceRequest request,
+            StreamObserver<UpdateElectricityPriceResponse> response) {
+        update(response, request.getUpdatesCount(), () -> RequestFields.electricityPrice(request.getUpdatesList()),
+                request.getWaitForClear(), r -> UpdateElectricityPriceResponse.newBuilder()
+                        .setMarketVersion(r.version()).setCleared(r.cleared()).build());
+    }
+
+    @Override
+    public void updateLinkCapacity(UpdateLinkCapacityRequest request,
+            StreamObserver<UpdateLinkCapacityResponse> response) {
+        update(response, request.getUpdatesCount(), () -> RequestFields.linkCapacity(request.getUpdatesList()),
+                request.getWaitForClear(), r -> UpdateLinkCapacityResponse.newBuilder()
+                        .setMarketVersion(r.version()).setCleared(r.cleared()).build());
+    }
+
+    @Override
+    public void watchPrices(io.tokenflow.api.v1.WatchRequest request, StreamObserver<PriceTable> response) {
+        try {
+            Set<String> classIds = new LinkedHashSet<>();
+            for (int i = 0; i < request.getWorkloadClassesCount(); i++) {
+                String id = RequestFields.id("workload_classes[" + i + "]", request.getWorkloadClasses(i));
+                oracle.state().snapshot().requireClass(id);
+                classIds.add(id);
+            }
+            PriceWatch[] self = new PriceWatch[1];
+            self[0] = new PriceWatch((ServerCallStreamObserver<PriceTable>) response, Set.copyOf(classIds), oracle,
+                    () -> watches.remove(self[0]));
+            watches.add(self[0]);
+            self[0].start();
+        } catch (RuntimeException e) {
+            response.onError(StatusMapping.toStatus(e));
+        }
+    }
+
+    @Override
+    public void exportSettlement(ExportSettlementRequest request, StreamObserver<SettlementRecord> response) {
+        try {
+            List<io.tokenflow.service.SettlementRecord> records =
+                    oracle.settlements(request.getFromVersion(), request.getToVersion());
+            for (io.tokenflow.service.SettlementRecord record : records) {
+                if (Context.current().isCancelled()) {
+                    return;
+                }
+                response.onNext(ProtoMapping.settlementRecord(record));
+            }
+            response.onCompleted();
+        } catch (RuntimeException e) {
+            response.onError(StatusMapping.toStatus(e));
+        }
+    }
+
+    /** Ends every WatchPrices stream with UNAVAILABLE (so graceful shutdown does not wait on them). */
+    void closeWatches() {
+        List.copyOf(watches).forEach(PriceWatch::shutdown);
+    }
+
+    private static <T> void unary(StreamObserver<T> response, Supplier<T> answer) {
+        T value;
+        try {
+            value = answer.get();
+        } catch (RuntimeException e) {
+            response.onError(StatusMapping.toStatus(e));
+            return;
+        }
+        response.onNext(value);
+        response.onCompleted();
+    }
+
+    private <T> void update(StreamObserver<T> response, int count, Supplier<List<MarketUpdate>> updates,
+            boolean waitForClear, Function<UpdateReceipt, T> answer) {
+        if (Context.current().isCancelled()) {
+            // the deadline passed (or the client left) before we started: change nothing
+            response.onError(Status.DEADLINE_EXCEEDED.withDescription("the call was over before the update was applied")
+                    .asRuntimeException());
+            return;
+        }
+        UpdateReceipt receipt;
+        try {
+            if (count > oracle.config().maxBatchSize()) {
+                throw new IllegalArgumentException("updates has " + count + " entries, more than the limit of "
+                        + oracle.config().maxBatchSize() + " per call");
+            }
+            receipt = oracle.submit(updates.get());
+        } catch (RuntimeException e) {
+            response.onError(StatusMapping.toStatus(e));
+            return;
+        }
+        if (!waitForClear || receipt.cleared()) {
+            response.onNext(answer.apply(receipt));
+            response.onCompleted();
+            return;
+        }
+        CompletableFuture<?> cleared = oracle.whenCleared(receipt.version()).whenComplete((state, error) -> {
+            if (error != null) {
+                response.onError(Status.UNAVAILABLE.withDescription("the update was accepted as version "
+                        + receipt.version() + " but its re-clear failed (" + StatusMapping.toStatus(error)
+                        .getStatus().getDescription() + "); the next successful re-clear includes it")
+                        .asRuntimeException());
+            } else {
+                response.onNext(answer.apply(new UpdateReceipt(receipt.version(), true)));
+                response.onCompleted();
+            }
+        });
+        // a client that gives up (deadline, cancel) stops the wait; its update stays accepted
+        ((ServerCallStreamObserver<T>) response).setOnCancelHandler(() -> cleared.cancel(false));
+    }
+}

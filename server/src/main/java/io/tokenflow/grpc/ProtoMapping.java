@@ -1,0 +1,260 @@
+package io.tokenflow.grpc;
+
+import com.google.protobuf.Duration;
+import com.google.protobuf.Timestamp;
+import io.tokenflow.api.v1.Capacity;
+import io.tokenflow.api.v1.ComputeRevenue;
+import io.tokenflow.api.v1.Demand;
+import io.tokenflow.api.v1.Diagnosis;
+import io.tokenflow.api.v1.FeasibleSitesResponse;
+import io.tokenflow.api.v1.Flow;
+import io.tokenflow.api.v1.GetMarketResponse;
+import io.tokenflow.api.v1.LinkState;
+import io.tokenflow.api.v1.NetworkRevenue;
+import io.tokenflow.api.v1.NodePrice;
+import io.tokenflow.api.v1.Payment;
+import io.tokenflow.api.v1.PriceTable;
+import io.tokenflow.api.v1.Processing;
+import io.tokenflow.api.v1.QuoteResponse;
+import io.tokenflow.api.v1.RouteReason;
+import io.tokenflow.api.v1.RouteResponse;
+import io.tokenflow.api.v1.ServingShare;
+import io.tokenflow.api.v1.ServingSplit;
+import io.tokenflow.api.v1.Settlement;
+import io.tokenflow.api.v1.SettlementRecord;
+import io.tokenflow.api.v1.Shortfall;
+import io.tokenflow.api.v1.Site;
+import io.tokenflow.api.v1.Unserved;
+import io.tokenflow.market.model.BandwidthModel;
+import io.tokenflow.market.model.ComputeNode;
+import io.tokenflow.market.model.Scenario;
+import io.tokenflow.market.model.WorkloadClass;
+import io.tokenflow.market.solution.ClassShortfall;
+import io.tokenflow.market.solution.ClearingResult;
+import io.tokenflow.market.solution.ClearingStatus;
+import io.tokenflow.market.solution.SettlementStatement;
+import io.tokenflow.service.FeasibleSites;
+import io.tokenflow.service.MarketState;
+import io.tokenflow.service.OracleService;
+import io.tokenflow.service.Quote;
+import io.tokenflow.service.RouteDecision;
+import io.tokenflow.service.SiteOffer;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+
+/** Domain values to tokenflow.v1 messages. Stateless; every method is a pure mapping. */
+final class ProtoMapping {
+    private ProtoMapping() {}
+
+    static Timestamp timestamp(Instant t) {
+        return Timestamp.newBuilder().setSeconds(t.getEpochSecond()).setNanos(t.getNano()).build();
+    }
+
+    static Duration duration(java.time.Duration d) {
+        return Duration.newBuilder().setSeconds(d.getSeconds()).setNanos(d.getNano()).build();
+    }
+
+    static QuoteResponse quote(Quote quote, Instant now) {
+        io.tokenflow.market.solution.NodePrice p = quote.price();
+        MarketState state = quote.state();
+        return QuoteResponse.newBuilder()
+                .setOrigin(p.node())
+                .setWorkloadClass(p.classId())
+                .setPricePerMTokens(p.price())
+                .setServingNode(p.servingNode().orElse(""))
+                .addAllPath(p.path())
+                .setEnergy(p.energy())
+                .setScarcity(p.scarcity())
+                .setRouting(p.routing())
+                .setCongestion(p.congestion())
+                .setUnservedPenalty(p.unservedPenalty())
+                .setMarketVersion(state.version())
+                .setClearedAt(timestamp(state.snapshot().clearedAt()))
+                .setStale(state.stale())
+                .setAge(duration(state.age(now)))
+                .build();
+    }
+
+    static RouteResponse route(RouteDecision decision) {
+        return RouteResponse.newBuilder()
+                .setServingNode(decision.site())
+                .addAllPath(decision.path())
+                .setPricePerMTokens(decision.originPrice().price())
+                .setMarketVersion(decision.state().version())
+                .setReason(reason(decision.reason()))
+                .setDeliveredCostPerMTokens(decision.deliveredCost())
+                .setClearedShare(decision.clearedShare())
+                .setStale(decision.state().stale())
+                .build();
+    }
+
+    private static RouteReason reason(RouteDecision.Reason reason) {
+        switch (reason) {
+            case CLEARED_SPLIT:
+                return RouteReason.ROUTE_REASON_CLEARED_SPLIT;
+            case MARGINAL_SITE:
+                return RouteReason.ROUTE_REASON_MARGINAL_SITE;
+            case CHEAPEST_REMAINING:
+                return RouteReason.ROUTE_REASON_CHEAPEST_REMAINING;
+            default:
+                throw new IllegalArgumentException("unmapped route reason " + reason);
+        }
+    }
+
+    static FeasibleSitesResponse sites(FeasibleSites answer) {
+        FeasibleSitesResponse.Builder out = FeasibleSitesResponse.newBuilder()
+                .setOrigin(answer.origin())
+                .setWorkloadClass(answer.classId())
+                .setMarketVersion(answer.state().version())
+                .setStale(answer.state().stale());
+        for (SiteOffer offer : answer.sites()) {
+            io.tokenflow.market.solution.DeliverySite s = offer.site();
+            out.addSites(Site.newBuilder()
+                    .setNode(s.node())
+                    .addAllPath(s.path())
+                    .setDeliveredCostPerMTokens(s.deliveredCost())
+                    .setSitePricePerMTokens(s.sitePrice())
+                    .setRouting(s.routing())
+                    .setCongestion(s.congestion())
+                    .setLatencyMs(s.latencyMs())
+                    .setClearedShare(offer.clearedShare())
+                    .setSpareTokensPerSecond(s.spareTokensPerSecond()));
+        }
+        return out.build();
+    }
+
+    static NodePrice price(io.tokenflow.market.solution.NodePrice p) {
+        return NodePrice.newBuilder()
+                .setNode(p.node())
+                .setWorkloadClass(p.classId())
+                .setPricePerMTokens(p.price())
+                .setEnergy(p.energy())
+                .setScarcity(p.scarcity())
+                .setRouting(p.routing())
+                .setCongestion(p.congestion())
+                .setUnservedPenalty(p.unservedPenalty())
+                .setServingNode(p.servingNode().orElse(""))
+                .addAllPath(p.path())
+                .build();
+    }
+
+    /** The price table of the given classes (all when empty), with each origin's cleared split. */
+    static PriceTable priceTable(MarketState state, Collection<String> classIds, OracleService oracle) {
+        PriceTable.Builder table = PriceTable.newBuilder()
+                .setMarketVersion(state.version())
+                .setClearedAt(timestamp(state.snapshot().clearedAt()))
+                .setStale(state.stale());
+        for (io.tokenflow.market.solution.NodePrice p : state.snapshot().result().prices()) {
+            if (classIds.isEmpty() || classIds.contains(p.classId())) {
+                table.addPrices(price(p));
+            }
+        }
+        for (WorkloadClass cls : state.snapshot().scenario().classes()) {
+            if (!classIds.isEmpty() && !classIds.contains(cls.id())) {
+                continue;
+            }
+            for (Map.Entry<String, List<io.tokenflow.market.solution.ServingShare>> e
+                    : oracle.servingSplit(state.snapshot(), cls.id()).entrySet()) {
+                ServingSplit.Builder split = ServingSplit.newBuilder().setOrigin(e.getKey()).setWorkloadClass(cls.id());
+                for (io.tokenflow.market.solution.ServingShare s : e.getValue()) {
+                    split.addShares(ServingShare.newBuilder().setNode(s.site()).addAllPath(s.path())
+                            .setShare(s.share()).setTokensPerSecond(s.tokensPerSecond()));
+                }
+                table.addSplits(split);
+            }
+        }
+        return table.build();
+    }
+
+    static GetMarketResponse market(MarketState state) {
+        Scenario scenario = state.snapshot().scenario();
+        GetMarketResponse.Builder out = GetMarketResponse.newBuilder()
+                .setMarketVersion(state.version())
+                .setClearedAt(timestamp(state.snapshot().clearedAt()))
+                .setStale(state.stale())
+                .setResult(result(state.snapshot().result()));
+        for (ComputeNode node : scenario.nodes()) {
+            for (WorkloadClass cls : scenario.classes()) {
+                out.addCapacities(Capacity.newBuilder().setNode(node.id()).setWorkloadClass(cls.id())
+                        .setTokensPerSecond(node.capacityOf(cls.id())));
+            }
+        }
+        double[][] demand = scenario.demandTable();
+        for (int j = 0; j < scenario.nodes().size(); j++) {
+            for (int k = 0; k < scenario.classes().size(); k++) {
+                out.addDemands(Demand.newBuilder().setOrigin(scenario.nodes().get(j).id())
+                        .setWorkloadClass(scenario.classes().get(k).id()).setTokensPerSecond(demand[j][k]));
+            }
+        }
+        return out.build();
+    }
+
+    static io.tokenflow.api.v1.ClearingResult result(ClearingResult r) {
+        io.tokenflow.api.v1.ClearingResult.Builder out = io.tokenflow.api.v1.ClearingResult.newBuilder()
+                .setScenario(r.scenario())
+                .setStatus(r.status() == ClearingStatus.OPTIMAL
+                        ? io.tokenflow.api.v1.ClearingStatus.CLEARING_STATUS_OPTIMAL
+                        : io.tokenflow.api.v1.ClearingStatus.CLEARING_STATUS_INFEASIBLE)
+                .setBandwidthModel(r.bandwidthModel() == BandwidthModel.TRANSFER_AWARE
+                        ? io.tokenflow.api.v1.BandwidthModel.BANDWIDTH_MODEL_TRANSFER_AWARE
+                        : io.tokenflow.api.v1.BandwidthModel.BANDWIDTH_MODEL_TOKEN_EQUIVALENT);
+        r.objectivePerHour().ifPresent(out::setObjectivePerHour);
+        r.prices().forEach(p -> out.addPrices(price(p)));
+        r.processing().forEach(p -> out.addProcessing(Processing.newBuilder().setNode(p.node())
+                .setWorkloadClass(p.classId()).setTokensPerSecond(p.tokensPerSecond())
+                .setCapacityTokensPerSecond(p.capacityTokensPerSecond()).setScarcityRent(p.scarcityRent())));
+        r.flows().forEach(f -> out.addFlows(Flow.newBuilder().setFromNode(f.from()).setToNode(f.to())
+                .setWorkloadClass(f.classId()).setTokensPerSecond(f.tokensPerSecond())));
+        r.links().forEach(l -> out.addLinks(LinkState.newBuilder().setFromNode(l.from()).setToNode(l.to())
+                .setCongestionRent(l.congestionRent()).setUtilization(l.utilization())));
+        r.unserved().forEach(u -> out.addUnserved(Unserved.newBuilder().setNode(u.node())
+                .setWorkloadClass(u.classId()).setTokensPerSecond(u.tokensPerSecond())));
+        r.settlement().ifPresent(s -> out.setSettlement(settlement(s)));
+        r.diagnosis().ifPresent(d -> {
+            Diagnosis.Builder diagnosis = Diagnosis.newBuilder().setMessage(d.message());
+            for (ClassShortfall s : d.shortfalls()) {
+                diagnosis.addShortfalls(Shortfall.newBuilder().setWorkloadClass(s.classId())
+                        .setDemandTokensPerSecond(s.demandTokensPerSecond())
+                        .setShortfallTokensPerSecond(s.shortfallTokensPerSecond())
+                        .addAllShortOrigins(s.shortOrigins().stream().map(u -> u.node()).toList())
+                        .addAllExhaustedNodes(s.exhaustedNodes())
+                        .addAllBottleneckLinks(s.bottleneckLinks())
+                        .addAllConstrainedOrigins(s.constrainedOrigins()));
+            }
+            out.setDiagnosis(diagnosis);
+        });
+        return out.build();
+    }
+
+    static Settlement settlement(io.tokenflow.market.solution.Settlement s) {
+        return Settlement.newBuilder()
+                .setUserPaymentsPerHour(s.userPaymentsPerHour())
+                .setComputeRevenuePerHour(s.computeRevenuePerHour())
+                .setNetworkRevenuePerHour(s.networkRevenuePerHour())
+                .setMerchandisingSurplusPerHour(s.merchandisingSurplusPerHour())
+                .setRouteCostPerHour(s.routeCostPerHour())
+                .build();
+    }
+
+    static SettlementRecord settlementRecord(io.tokenflow.service.SettlementRecord record) {
+        SettlementStatement st = record.statement();
+        SettlementRecord.Builder out = SettlementRecord.newBuilder()
+                .setMarketVersion(record.version())
+                .setClearedAt(timestamp(record.clearedAt()))
+                .setTotals(settlement(st.totals()));
+        record.supersededAt().ifPresent(t -> out.setSupersededAt(timestamp(t)));
+        st.payments().forEach(p -> out.addPayments(Payment.newBuilder().setOrigin(p.origin())
+                .setWorkloadClass(p.classId()).setServedTokensPerSecond(p.servedTokensPerSecond())
+                .setPricePerMTokens(p.pricePerMTokens()).setAmountPerHour(p.amountPerHour())));
+        st.compute().forEach(c -> out.addComputeRevenue(ComputeRevenue.newBuilder().setNode(c.node())
+                .setWorkloadClass(c.classId()).setProcessedTokensPerSecond(c.processedTokensPerSecond())
+                .setRatePerMTokens(c.ratePerMTokens()).setAmountPerHour(c.amountPerHour())));
+        st.network().forEach(n -> out.addNetworkRevenue(NetworkRevenue.newBuilder().setFromNode(n.from())
+                .setToNode(n.to()).setTokensPerSecond(n.tokensPerSecond()).setGbPerSecond(n.gbPerSecond())
+                .setTariffPerHour(n.tariffPerHour()).setCongestionRentPerHour(n.congestionRentPerHour())
+                .setAmountPerHour(n.amountPerHour())));
+        return out.build();
+    }
+}

@@ -1,0 +1,256 @@
+package io.tokenflow.market.clearing;
+
+import io.tokenflow.market.model.Scenario;
+import io.tokenflow.market.solution.ArcFlow;
+import io.tokenflow.market.solution.ClearingResult;
+import io.tokenflow.market.solution.DeliverySite;
+import io.tokenflow.market.solution.LinkState;
+import io.tokenflow.market.solution.ProcessingLevel;
+import io.tokenflow.market.solution.ServingShare;
+import io.tokenflow.market.solution.UnservedDemand;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+
+/**
+ * What an OPTIMAL clearing means for a single request: the sites a class may reach from an origin
+ * with their delivered cost, and how the cleared flows split each origin's served tokens among sites.
+ * A pure function of (scenario, result); immutable and thread-safe, each query allocates its answer.
+ */
+public final class ServingAnalysis {
+    private final Scenario scenario;
+    private final Coefficients co;
+    /** Congestion rent η_a per link, in the bandwidth model's units. */
+    private final double[] eta;
+    /** x_j,k and μ_j,k, tokens/s and $/M tokens. */
+    private final double[][] processed;
+    private final double[][] scarcity;
+    /** Served demand d − y, tokens/s. */
+    private final double[][] served;
+    /** f_a,k, tokens/s. */
+    private final double[][] flow;
+    private final int[][] allOutArcs;
+
+    public ServingAnalysis(Scenario scenario, ClearingResult result) {
+        if (!result.optimal()) {
+            throw new IllegalArgumentException("serving analysis needs an OPTIMAL clearing, got " + result.status());
+        }
+        this.scenario = scenario;
+        this.co = new Coefficients(scenario);
+        Map<String, Integer> linkIndex = new HashMap<>();
+        for (int a = 0; a < co.linkCount; a++) {
+            linkIndex.put(scenario.links().get(a).label(), a);
+        }
+        eta = new double[co.linkCount];
+        for (LinkState link : result.links()) {
+            eta[linkIndex.get(link.from() + "->" + link.to())] = link.congestionRent();
+        }
+        processed = new double[co.nodeCount][co.classCount];
+        scarcity = new double[co.nodeCount][co.classCount];
+        for (ProcessingLevel p : result.processing()) {
+            int j = scenario.nodeIndex(p.node());
+            int k = scenario.classIndex(p.classId());
+            processed[j][k] = p.tokensPerSecond();
+            scarcity[j][k] = p.scarcityRent();
+        }
+        served = scenario.demandTable();
+        for (UnservedDemand u : result.unserved()) {
+            int j = scenario.nodeIndex(u.node());
+            int k = scenario.classIndex(u.classId());
+            served[j][k] = Math.max(0, served[j][k] - u.tokensPerSecond());
+        }
+        flow = new double[co.linkCount][co.classCount];
+        for (ArcFlow f : result.flows()) {
+            flow[linkIndex.get(f.from() + "->" + f.to())][scenario.classIndex(f.classId())] = f.tokensPerSecond();
+        }
+        allOutArcs = new int[co.nodeCount][];
+        for (int j = 0; j < co.nodeCount; j++) {
+            int node = j;
+            allOutArcs[j] = java.util.stream.IntStream.range(0, co.linkCount).filter(a -> co.linkFrom[a] == node).toArray();
+        }
+    }
+
+    /**
+     * Every node with capacity for the class that the origin can reach over open links the class may
+     * use, each by its cheapest path (routing + congestion), cheapest delivered cost first (ties:
+     * lower latency, then scenario order). The origin itself comes with an empty-hop path.
+     *
+     * @param network the class's arcs, from {@link ClassNetwork#of} on a scenario of the same topology
+     */
+    public List<DeliverySite> feasibleSites(ClassNetwork network, String origin) {
+        if (!network.topology().equals(ClassNetwork.Topology.of(scenario))) {
+            throw new IllegalArgumentException("class network of another topology");
+        }
+        int k = scenario.classIndex(network.classId());
+        int o = scenario.nodeIndex(origin);
+        double[] dist = new double[co.nodeCount];
+        int[] viaArc = new int[co.nodeCount];
+        Arrays.fill(dist, Double.POSITIVE_INFINITY);
+        Arrays.fill(viaArc, -1);
+        dist[o] = 0;
+        PriorityQueue<double[]> queue = new PriorityQueue<>(Comparator.comparingDouble((double[] e) -> e[0]));
+        queue.add(new double[] {0, o});
+        boolean[] done = new boolean[co.nodeCount];
+        while (!queue.isEmpty()) {
+            int u = (int) queue.poll()[1];
+            if (done[u]) {
+                continue;
+            }
+            done[u] = true;
+            for (int a : network.outArcs[u]) {
+                if (co.linkCapacity[a] <= 0) {
+                    continue; // a closed link carries nothing
+                }
+                int v = co.linkTo[a];
+                double d = dist[u] + co.routingCost[a][k] + co.linkWeight[k] * eta[a];
+                if (d < dist[v]) {
+                    dist[v] = d;
+                    viaArc[v] = a;
+                    queue.add(new double[] {d, v});
+                }
+            }
+        }
+        List<DeliverySite> sites = new ArrayList<>();
+        List<Integer> order = new ArrayList<>();
+        for (int s = 0; s < co.nodeCount; s++) {
+            if (!done[s] || co.capacity[s][k] <= 0) {
+                continue;
+            }
+            List<String> path = new ArrayList<>();
+            double routing = 0;
+            double congestion = 0;
+            double latency = 0;
+            for (int v = s; v != o; v = co.linkFrom[viaArc[v]]) {
+                int a = viaArc[v];
+                path.add(0, scenario.nodes().get(v).id());
+                routing += co.routingCost[a][k];
+                congestion += co.linkWeight[k] * eta[a];
+                latency += scenario.links().get(a).latencyMs();
+            }
+            path.add(0, origin);
+            double spare = Math.max(0, co.capacity[s][k] * Coefficients.TOKENS_PER_UNIT - processed[s][k]);
+            sites.add(new DeliverySite(scenario.nodes().get(s).id(), path, co.processingCost[s][k], scarcity[s][k],
+                    routing, congestion, latency, spare));
+            order.add(s);
+        }
+        Map<String, Integer> position = new HashMap<>();
+        for (int i = 0; i < sites.size(); i++) {
+            position.put(sites.get(i).node(), order.get(i));
+        }
+        sites.sort(Comparator.comparingDouble(DeliverySite::deliveredCost)
+                .thenComparingDouble(DeliverySite::latencyMs)
+                .thenComparingInt(site -> position.get(site.node())));
+        return List.copyOf(sites);
+    }
+
+    /**
+     * Splits the cleared flows of one class into origin → site paths: for every origin with served
+     * demand, which sites its tokens reach and in what shares. The split is one flow decomposition of
+     * many (tokens of different origins are interchangeable); this one is deterministic: origins in
+     * scenario order, each first using its own processing, then the outgoing arc with the most flow
+     * left, cancelling any cycle it meets.
+     *
+     * @return per origin id (scenario order), its shares, largest first; origins serving nothing are absent
+     */
+    public Map<String, List<ServingShare>> servingSplit(String classId) {
+        int k = scenario.classIndex(classId);
+        double[] supply = new double[co.nodeCount];
+        double[] sink = new double[co.nodeCount];
+        double[] left = new double[co.linkCount];
+        double total = 0;
+        for (int j = 0; j < co.nodeCount; j++) {
+            supply[j] = served[j][k];
+            sink[j] = processed[j][k];
+            total += supply[j];
+        }
+        for (int a = 0; a < co.linkCount; a++) {
+            left[a] = flow[a][k];
+        }
+        // flows are read at solver precision (about 1e-3 tokens/s); smaller remainders are rounding
+        double eps = Math.max(1e-2, 1e-9 * total);
+        Map<String, List<ServingShare>> split = new LinkedHashMap<>();
+        for (int o = 0; o < co.nodeCount; o++) {
+            Map<Integer, double[]> bySite = new LinkedHashMap<>(); // site -> {tokens, largest chunk}
+            Map<Integer, List<String>> pathOf = new HashMap<>();
+            while (supply[o] > eps) {
+                List<Integer> nodes = new ArrayList<>(List.of(o));
+                List<Integer> arcs = new ArrayList<>();
+                int u = o;
+                boolean stuck = false;
+                while (sink[u] <= eps) {
+                    int next = widestArc(u, left, eps);
+                    if (next < 0) {
+                        stuck = true; // only rounding is left
+                        break;
+                    }
+                    int v = co.linkTo[next];
+                    int seen = nodes.indexOf(v);
+                    if (seen >= 0) {
+                        cancelCycle(arcs.subList(seen, arcs.size()), next, left);
+                        nodes.subList(seen + 1, nodes.size()).clear();
+                        arcs.subList(seen, arcs.size()).clear();
+                    } else {
+                        nodes.add(v);
+                        arcs.add(next);
+                    }
+                    u = v;
+                }
+                if (stuck) {
+                    break;
+                }
+                double amount = Math.min(supply[o], sink[u]);
+                for (int a : arcs) {
+                    amount = Math.min(amount, left[a]);
+                }
+                supply[o] -= amount;
+                sink[u] -= amount;
+                for (int a : arcs) {
+                    left[a] -= amount;
+                }
+                double[] acc = bySite.computeIfAbsent(u, s -> new double[2]);
+                acc[0] += amount;
+                if (amount > acc[1]) {
+                    acc[1] = amount;
+                    pathOf.put(u, nodes.stream().map(j -> scenario.nodes().get(j).id()).toList());
+                }
+            }
+            double originTotal = bySite.values().stream().mapToDouble(acc -> acc[0]).sum();
+            if (originTotal <= eps) {
+                continue;
+            }
+            List<ServingShare> shares = new ArrayList<>();
+            bySite.forEach((site, acc) -> shares.add(new ServingShare(scenario.nodes().get(site).id(),
+                    pathOf.get(site), acc[0], acc[0] / originTotal)));
+            shares.sort(Comparator.comparingDouble(ServingShare::tokensPerSecond).reversed());
+            split.put(scenario.nodes().get(o).id(), List.copyOf(shares));
+        }
+        return split;
+    }
+
+    private int widestArc(int node, double[] left, double eps) {
+        int best = -1;
+        for (int a : allOutArcs[node]) {
+            if (left[a] > eps && (best < 0 || left[a] > left[best])) {
+                best = a;
+            }
+        }
+        return best;
+    }
+
+    /** Removes the circulation around a cycle: it moves tokens in a loop and serves no one. */
+    private static void cancelCycle(List<Integer> pathArcs, int closingArc, double[] left) {
+        double amount = left[closingArc];
+        for (int a : pathArcs) {
+            amount = Math.min(amount, left[a]);
+        }
+        for (int a : pathArcs) {
+            left[a] -= amount;
+        }
+        left[closingArc] -= amount;
+    }
+}

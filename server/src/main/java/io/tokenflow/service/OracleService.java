@@ -1,0 +1,473 @@
+package io.tokenflow.service;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
+import io.tokenflow.market.clearing.ClassNetwork;
+import io.tokenflow.market.clearing.SettlementLedger;
+import io.tokenflow.market.model.MarketUpdate;
+import io.tokenflow.market.model.Scenario;
+import io.tokenflow.market.solution.ClearingResult;
+import io.tokenflow.market.solution.DeliverySite;
+import io.tokenflow.market.solution.NodePrice;
+import io.tokenflow.market.solution.ServingShare;
+import java.lang.System.Logger.Level;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * The live cleared market: answers quotes, routes and site lists from the current snapshot, accepts
+ * updates, and re-clears them in the background.
+ *
+ * <p><b>Concurrency.</b> Readers take the {@link MarketState} from one {@link AtomicReference} and
+ * never lock; derived answers (prices, delivered-cost site lists, flow splits) are computed once per
+ * version in Caffeine caches keyed by version, and class networks once per topology. Writers
+ * validate under the {@link UpdateQueue}'s lock and return at once. One re-clear loop thread takes
+ * all pending updates as one batch, has the solver thread apply and clear them through the
+ * {@link SolverGuard}, and publishes the new snapshot; so at most one re-clear runs at a time and the
+ * next one covers everything accepted meanwhile. When a re-clear fails, the last good snapshot stays,
+ * marked stale, and the batch is retried after {@link OracleConfig#retryDelay()}.
+ */
+public final class OracleService implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(OracleService.class.getName());
+
+    private record PriceKey(long version, String origin, String classId) {}
+
+    private record SplitKey(long version, String classId) {}
+
+    private record NetworkKey(ClassNetwork.Topology topology, String classId) {}
+
+    private record Cleared(ClearingResult result, Scenario scenario) {}
+
+    private final OracleConfig config;
+    private final SolverGuard guard;
+    private final ClearingEngine engine;
+    private final UpdateQueue queue;
+    private final AtomicReference<MarketState> state = new AtomicReference<>();
+    private final SettlementHistory settlements;
+    private final Cache<PriceKey, NodePrice> prices;
+    private final Cache<PriceKey, List<DeliverySite>> sites;
+    private final Cache<SplitKey, Map<String, RouteTable>> splits;
+    private final Cache<NetworkKey, ClassNetwork> networks;
+    private final List<Consumer<MarketState>> listeners = new CopyOnWriteArrayList<>();
+    private final TreeMap<Long, List<CompletableFuture<MarketState>>> waiters = new TreeMap<>();
+    private final Thread reclearLoop;
+    private final MeterRegistry meters;
+    private final Timer reclearTimer;
+    private final Counter acceptedUpdates;
+    private volatile boolean closed;
+
+    private OracleService(Scenario scenario, OracleConfig config, MeterRegistry meters,
+            Function<Scenario, ClearingEngine> engines) {
+        this.config = config;
+        this.meters = meters;
+        this.guard = new SolverGuard(config, meters);
+        this.settlements = new SettlementHistory(config.settlementHistory());
+        this.prices = cache("prices");
+        this.sites = cache("sites");
+        this.splits = cache("splits");
+        this.networks = cache("class_networks");
+        this.reclearTimer = Timer.builder("tokenflow.reclear.duration")
+                .description("Time to apply a batch of updates and re-clear the market")
+                .publishPercentileHistogram()
+                .register(meters);
+        this.acceptedUpdates = Counter.builder("tokenflow.updates.accepted")
+                .description("Updates accepted (validated and queued for a re-clear)").register(meters);
+
+        Scenario served = withDefaultPenalty(scenario, config.defaultUnservedPenaltyPerMTokens());
+        ClearingEngine[] opened = new ClearingEngine[1];
+        Cleared first;
+        long started = System.nanoTime();
+        try {
+            first = guard.call(() -> {
+                opened[0] = engines.apply(served);
+                return new Cleared(opened[0].applyAndClear(List.of()), opened[0].scenario());
+            });
+            requireOptimal(first.result());
+        } catch (RuntimeException e) {
+            if (opened[0] != null) {
+                guard.runLast(opened[0]::close, 5);
+            }
+            guard.close();
+            throw e;
+        }
+        this.engine = opened[0];
+        reclearTimer.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+        this.queue = new UpdateQueue(first.scenario(), 1);
+        publish(1, first);
+        Gauge.builder("tokenflow.market.version", state, s -> s.get().version())
+                .description("The market version answers come from").register(meters);
+        Gauge.builder("tokenflow.market.stale", state, s -> s.get().stale() ? 1 : 0)
+                .description("1 while the last re-clear failed and answers come from an older version")
+                .register(meters);
+        Gauge.builder("tokenflow.market.age", state,
+                        s -> s.get().age(config.clock().instant()).toNanos() / 1e9)
+                .baseUnit("seconds").description("Time since the version answers come from was cleared")
+                .register(meters);
+        Gauge.builder("tokenflow.updates.pending", queue, UpdateQueue::pendingCount)
+                .description("Accepted updates waiting for the next re-clear").register(meters);
+        this.reclearLoop = new Thread(this::reclearLoop, "tokenflow-reclear");
+        reclearLoop.setDaemon(true);
+        reclearLoop.start();
+    }
+
+    /**
+     * Clears {@code scenario} (must-serve classes get the default penalty) with the engine's warm
+     * incremental model, publishes version 1 and starts re-clearing updates.
+     *
+     * @throws ReclearFailedException if the first clear fails
+     */
+    public static OracleService start(Scenario scenario, OracleConfig config, MeterRegistry meters) {
+        return start(scenario, config, meters,
+                s -> new WarmClearingEngine(s, config.solverKind(), config.clearTimeout()));
+    }
+
+    /** As {@link #start(Scenario, OracleConfig, MeterRegistry)} with another engine (tests inject failing ones). */
+    public static OracleService start(Scenario scenario, OracleConfig config, MeterRegistry meters,
+            Function<Scenario, ClearingEngine> engines) {
+        return new OracleService(scenario, config, meters, engines);
+    }
+
+    /** Every must-serve class gets ρ, so the live market always clears (over-demand is priced, not an outage). */
+    static Scenario withDefaultPenalty(Scenario scenario, double penaltyPerMTokens) {
+        return scenario.withClasses(c -> c.mustServe() ? c.withUnservedPenalty(penaltyPerMTokens) : c);
+    }
+
+    private <K, V> Cache<K, V> cache(String name) {
+        Cache<K, V> cache = Caffeine.newBuilder().maximumSize(config.cacheMaxEntries()).recordStats().build();
+        CaffeineCacheMetrics.monitor(meters, cache, "tokenflow." + name);
+        return cache;
+    }
+
+    // ---- reads: never lock, never touch the solver ----
+
+    public MarketState state() {
+        return state.get();
+    }
+
+    public OracleConfig config() {
+        return config;
+    }
+
+    /** The price of one more M tokens of {@code classId} at {@code origin}. */
+    public Quote quote(String origin, String classId) {
+        MarketState current = state.get();
+        current.snapshot().requireKnown(origin, classId);
+        return new Quote(current, price(current.snapshot(), origin, classId));
+    }
+
+    private NodePrice price(MarketSnapshot snapshot, String origin, String classId) {
+        return prices.get(new PriceKey(snapshot.version(), origin, classId),
+                k -> snapshot.result().price(origin, classId));
+    }
+
+    /** Every site {@code classId} may reach from {@code origin}, cheapest delivered cost first. */
+    public FeasibleSites feasibleSites(String origin, String classId) {
+        MarketState current = state.get();
+        MarketSnapshot snapshot = current.snapshot();
+        snapshot.requireKnown(origin, classId);
+        RouteTable table = splits(snapshot, classId).get(origin);
+        List<SiteOffer> offers = sites(snapshot, origin, classId).stream()
+                .map(site -> new SiteOffer(site, table == null ? 0 : table.shareOf(site.node())))
+                .toList();
+        return new FeasibleSites(current, origin, classId, offers);
+    }
+
+    /**
+     * Where to send one request. Without exclusions the site is drawn from the cleared split by the
+     * request id, so over many requests each site gets its cleared share (and one id always the same
+     * site while the split holds); an origin that serves nothing of the class goes to its marginal
+     * unit's site. With exclusions, the cheapest remaining feasible site by delivered cost.
+     *
+     * @throws NoFeasibleSiteException if no site remains
+     */
+    public RouteDecision route(String origin, String classId, String requestId, Collection<String> excludedNodes) {
+        MarketState current = state.get();
+        MarketSnapshot snapshot = current.snapshot();
+        snapshot.requireKnown(origin, classId);
+        if (requestId == null || requestId.isEmpty()) {
+            throw new IllegalArgumentException("request_id must not be empty");
+        }
+        excludedNodes.forEach(snapshot::requireNode);
+        NodePrice price = price(snapshot, origin, classId);
+        RouteTable table = splits(snapshot, classId).get(origin);
+        if (excludedNodes.isEmpty() && table != null) {
+            ServingShare pick = table.pick(RequestHash.unitInterval(requestId));
+            return new RouteDecision(current, pick.site(), pick.path(), RouteDecision.Reason.CLEARED_SPLIT, price,
+                    deliveredCost(snapshot, origin, classId, pick.site()), pick.share());
+        }
+        if (excludedNodes.isEmpty() && price.servingNode().isPresent()) {
+            String site = price.servingNode().get();
+            return new RouteDecision(current, site, price.path(), RouteDecision.Reason.MARGINAL_SITE, price,
+                    deliveredCost(snapshot, origin, classId, site), 0);
+        }
+        Set<String> excluded = Set.copyOf(excludedNodes);
+        for (DeliverySite site : sites(snapshot, origin, classId)) {
+            if (!excluded.contains(site.node())) {
+                return new RouteDecision(current, site.node(), site.path(), RouteDecision.Reason.CHEAPEST_REMAINING,
+                        price, site.deliveredCost(), table == null ? 0 : table.shareOf(site.node()));
+            }
+        }
+        throw new NoFeasibleSiteException("no feasible site for origin '" + origin + "' class '" + classId + "'"
+                + (excluded.isEmpty() ? "" : " remains after excluding " + excludedNodes));
+    }
+
+    private double deliveredCost(MarketSnapshot snapshot, String origin, String classId, String site) {
+        return sites(snapshot, origin, classId).stream()
+                .filter(s -> s.node().equals(site))
+                .mapToDouble(DeliverySite::deliveredCost)
+                .findFirst()
+                .orElse(Double.NaN);
+    }
+
+    private List<DeliverySite> sites(MarketSnapshot snapshot, String origin, String classId) {
+        return sites.get(new PriceKey(snapshot.version(), origin, classId),
+                k -> snapshot.analysis().feasibleSites(network(snapshot, classId), origin));
+    }
+
+    private ClassNetwork network(MarketSnapshot snapshot, String classId) {
+        return networks.get(new NetworkKey(snapshot.topology(), classId),
+                k -> ClassNetwork.of(snapshot.scenario(), classId));
+    }
+
+    private Map<String, RouteTable> splits(MarketSnapshot snapshot, String classId) {
+        return splits.get(new SplitKey(snapshot.version(), classId), k -> {
+            Map<String, RouteTable> tables = new HashMap<>();
+            snapshot.analysis().servingSplit(classId).forEach((o, shares) -> tables.put(o, new RouteTable(shares)));
+            return Map.copyOf(tables);
+        });
+    }
+
+    /** The cleared split of one class in a snapshot: per origin (scenario order), its shares. */
+    public Map<String, List<ServingShare>> servingSplit(MarketSnapshot snapshot, String classId) {
+        snapshot.requireClass(classId);
+        Map<String, RouteTable> tables = splits(snapshot, classId);
+        Map<String, List<ServingShare>> out = new LinkedHashMap<>();
+        snapshot.scenario().nodes().forEach(n -> {
+            RouteTable t = tables.get(n.id());
+            if (t != null) {
+                out.put(n.id(), t.shares());
+            }
+        });
+        return out;
+    }
+
+    /** Settlement records of the retained versions in [from, to] (0: oldest retained / current). */
+    public List<SettlementRecord> settlements(long fromVersion, long toVersion) {
+        return settlements.range(fromVersion, toVersion);
+    }
+
+    // ---- writes ----
+
+    /**
+     * Validates a batch against every update accepted before it and queues it for the next re-clear,
+     * all or nothing. Returns at once; use {@link #whenCleared} to wait for the version.
+     *
+     * @throws IllegalArgumentException on an empty, oversized or self-contradicting batch
+     * @throws io.tokenflow.market.model.InvalidScenarioException on an invalid value
+     * @throws io.tokenflow.market.model.UnknownIdException on an unknown id
+     */
+    public UpdateReceipt submit(List<? extends MarketUpdate> updates) {
+        if (updates.isEmpty()) {
+            throw new IllegalArgumentException("updates must not be empty");
+        }
+        if (updates.size() > config.maxBatchSize()) {
+            throw new IllegalArgumentException("updates has " + updates.size() + " entries, more than the limit of "
+                    + config.maxBatchSize() + " per call");
+        }
+        rejectRepeats(updates);
+        long version = queue.accept(List.copyOf(updates));
+        acceptedUpdates.increment(updates.size());
+        return new UpdateReceipt(version, state.get().version() >= version);
+    }
+
+    /** Two updates of one batch that set the same value make the batch ambiguous: reject it. */
+    private static void rejectRepeats(List<? extends MarketUpdate> updates) {
+        Map<String, Integer> first = new HashMap<>();
+        for (int i = 0; i < updates.size(); i++) {
+            String target = target(updates.get(i));
+            Integer earlier = first.putIfAbsent(target, i);
+            if (earlier != null) {
+                throw new IllegalArgumentException("updates[" + i + "] sets " + target + " again (updates[" + earlier
+                        + "] already does)");
+            }
+        }
+    }
+
+    private static String target(MarketUpdate update) {
+        if (update instanceof MarketUpdate.CapacityUpdate u) {
+            return "the capacity of node '" + u.node() + "' class '" + u.classId() + "'";
+        } else if (update instanceof MarketUpdate.DemandUpdate u) {
+            return "the demand of origin '" + u.origin() + "' class '" + u.classId() + "'";
+        } else if (update instanceof MarketUpdate.ElectricityPriceUpdate u) {
+            return "the electricity price of node '" + u.node() + "'";
+        } else if (update instanceof MarketUpdate.LinkCapacityUpdate u) {
+            return "the capacity of link '" + u.from() + "->" + u.to() + "'";
+        }
+        throw new IllegalArgumentException("unsupported update " + update);
+    }
+
+    /**
+     * Completes with the state once {@code version} (or a later one) is published; fails with
+     * {@link ReclearFailedException} if the re-clear meant to publish it fails (the updates stay
+     * accepted and are retried), or {@link OracleUnavailableException} on shutdown.
+     */
+    public CompletableFuture<MarketState> whenCleared(long version) {
+        CompletableFuture<MarketState> done = new CompletableFuture<>();
+        synchronized (waiters) {
+            MarketState current = state.get();
+            if (current.version() >= version) {
+                done.complete(current);
+            } else if (closed) {
+                done.completeExceptionally(new OracleUnavailableException("the oracle is shutting down"));
+            } else {
+                waiters.computeIfAbsent(version, v -> new ArrayList<>()).add(done);
+            }
+        }
+        return done;
+    }
+
+    /**
+     * Calls {@code listener} (on the re-clear thread; it must not block) with every new state: a new
+     * version, or the current one turning stale. Returns what unsubscribes it.
+     */
+    public Runnable subscribe(Consumer<MarketState> listener) {
+        listeners.add(listener);
+        return () -> listeners.remove(listener);
+    }
+
+    // ---- the re-clear loop ----
+
+    private void reclearLoop() {
+        while (!closed) {
+            UpdateQueue.Batch batch;
+            try {
+                batch = queue.take();
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (batch == null) {
+                return;
+            }
+            long started = System.nanoTime();
+            try {
+                Cleared cleared = guard.call(() -> new Cleared(engine.applyAndClear(batch.updates()), engine.scenario()));
+                requireOptimal(cleared.result());
+                reclearTimer.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+                queue.cleared(batch);
+                publish(batch.version(), cleared);
+            } catch (ReclearFailedException e) {
+                queue.failed(batch);
+                onFailure(batch, e);
+                try {
+                    if (queue.awaitClose(UpdateQueue.nanos(config.retryDelay()))) {
+                        return;
+                    }
+                } catch (InterruptedException interrupted) {
+                    return;
+                }
+            } catch (RuntimeException e) {
+                // a bug in publishing, not in the solver: keep the batch and the loop alive
+                queue.failed(batch);
+                onFailure(batch, new ReclearFailedException(ReclearFailedException.Reason.SOLVER,
+                        "publishing version " + batch.version() + " failed: " + e, e));
+            }
+        }
+    }
+
+    private static void requireOptimal(ClearingResult result) {
+        if (!result.optimal()) {
+            throw new ReclearFailedException(ReclearFailedException.Reason.SOLVER, "the market cleared "
+                    + result.status() + " although every class may go unserved", null);
+        }
+    }
+
+    private void publish(long version, Cleared cleared) {
+        Instant now = config.clock().instant();
+        MarketSnapshot snapshot = MarketSnapshot.of(version, now, cleared.scenario(), cleared.result());
+        settlements.add(new SettlementRecord(version, now, Optional.empty(),
+                SettlementLedger.statement(cleared.scenario(), cleared.result())));
+        MarketState next = new MarketState(snapshot, Optional.empty());
+        state.set(next);
+        List<CompletableFuture<MarketState>> ready = new ArrayList<>();
+        synchronized (waiters) {
+            Map<Long, List<CompletableFuture<MarketState>>> due = waiters.headMap(version, true);
+            due.values().forEach(ready::addAll);
+            due.clear();
+        }
+        ready.forEach(f -> f.complete(next));
+        notifyListeners(next);
+    }
+
+    private void onFailure(UpdateQueue.Batch batch, ReclearFailedException e) {
+        Counter.builder("tokenflow.reclear.failures").tag("reason", e.reason().name().toLowerCase())
+                .description("Re-clears that produced no market").register(meters).increment();
+        LOG.log(Level.WARNING, "re-clear of version " + batch.version() + " (" + batch.updates().size()
+                + " updates) failed, answering from version " + state.get().version() + " marked stale: "
+                + e.getMessage());
+        MarketState current = state.get();
+        Instant since = current.staleness().map(MarketState.Staleness::since).orElse(config.clock().instant());
+        MarketState stale = current.markedStale(new MarketState.Staleness(since, e.getMessage()));
+        state.set(stale);
+        failWaiters(e);
+        if (!current.stale()) {
+            notifyListeners(stale);
+        }
+    }
+
+    private void failWaiters(RuntimeException cause) {
+        List<CompletableFuture<MarketState>> failed = new ArrayList<>();
+        synchronized (waiters) {
+            waiters.values().forEach(failed::addAll);
+            waiters.clear();
+        }
+        failed.forEach(f -> f.completeExceptionally(cause));
+    }
+
+    private void notifyListeners(MarketState next) {
+        for (Consumer<MarketState> listener : listeners) {
+            try {
+                listener.accept(next);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "a market listener failed", e);
+            }
+        }
+    }
+
+    /** Stops re-clearing, fails every waiter, and frees the solver. Accepted but uncleared updates are dropped. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        queue.close();
+        reclearLoop.interrupt();
+        try {
+            reclearLoop.join(TimeUnit.SECONDS.toMillis(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        failWaiters(new OracleUnavailableException("the oracle is shutting down"));
+        guard.runLast(engine::close, 5);
+        guard.close();
+    }
+}

@@ -1,0 +1,62 @@
+package io.tokenflow.service;
+
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The settlement records of the last N cleared versions, oldest first. Thread-safe (synchronized; rarely used). */
+final class SettlementHistory {
+    private final int capacity;
+    private final ArrayDeque<SettlementRecord> records = new ArrayDeque<>();
+
+    SettlementHistory(int capacity) {
+        this.capacity = capacity;
+    }
+
+    synchronized void add(SettlementRecord record) {
+        SettlementRecord previous = records.pollLast();
+        if (previous != null) {
+            records.addLast(previous.supersededAt(record.clearedAt()));
+        }
+        records.addLast(record);
+        while (records.size() > capacity) {
+            records.pollFirst();
+        }
+    }
+
+    /**
+     * The records with versions in [from, to], oldest first; 0 means the oldest retained (from) or the
+     * current one (to).
+     *
+     * @throws IllegalArgumentException     if from > to
+     * @throws VersionOutOfRangeException   if the range reaches outside what is retained
+     */
+    synchronized List<SettlementRecord> range(long from, long to) {
+        long oldest = records.getFirst().version();
+        long newest = records.getLast().version();
+        long first = from == 0 ? oldest : from;
+        long last = to == 0 ? newest : to;
+        if (first > last) {
+            throw new IllegalArgumentException("from_version " + first + " is after to_version " + last);
+        }
+        String retained = "versions " + oldest + " to " + newest + " are retained";
+        if (first < oldest) {
+            throw new VersionOutOfRangeException("from_version " + first + " is no longer retained; " + retained);
+        }
+        if (last > newest) {
+            throw new VersionOutOfRangeException("to_version " + last + " is not cleared yet; " + retained);
+        }
+        List<SettlementRecord> out = new ArrayList<>();
+        for (SettlementRecord r : records) {
+            if (r.version() >= first && r.version() <= last) {
+                out.add(r);
+            }
+        }
+        return out;
+    }
+
+    synchronized Instant newestClearedAt() {
+        return records.getLast().clearedAt();
+    }
+}
