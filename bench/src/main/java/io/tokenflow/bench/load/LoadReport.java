@@ -40,12 +40,13 @@ public final class LoadReport {
         double p99 = lat.path("p99").asDouble(Double.NaN);
         double qpsRatio = echo == null ? Double.NaN : qps / echo.get("qps").asDouble();
         double p99Ratio = echo == null ? Double.NaN : p99 / echo.get("latency_ms").path("p99").asDouble(Double.NaN);
-        return String.format(Locale.ROOT, "%-18s %8.0f %7.2f %8.3f %8.3f %8.3f %7.2f %9.3f %8.3f %6d %13s %6s %6s%n",
+        return String.format(Locale.ROOT, "%-18s %8.0f %7.2f %8.3f %8.3f %8.3f %7.2f %9.3f %8.3f %6d %13s %7s %6s %6s%n",
                 name, qps, qpsRatio, lat.path("p50").asDouble(Double.NaN), lat.path("p90").asDouble(Double.NaN), p99,
                 p99Ratio, lat.path("p99_9").asDouble(Double.NaN), lat.path("max").asDouble(Double.NaN),
                 r.get("errors").asLong() + (r.has("updates") ? r.get("updates").get("errors").asLong() : 0),
                 cpu.has("server_cores") ? String.format(Locale.ROOT, "%.2f", cpu.get("server_cores").asDouble()) : "-",
                 cpu.has("server_cpu_us_per_call") ? String.format(Locale.ROOT, "%.1f", cpu.get("server_cpu_us_per_call").asDouble()) : "-",
+                cpu.has("driver_cores") ? String.format(Locale.ROOT, "%.2f", cpu.get("driver_cores").asDouble()) : "-",
                 cpu.has("other_cores") ? String.format(Locale.ROOT, "%.2f", cpu.get("other_cores").asDouble()) : "-");
     }
 
@@ -98,8 +99,9 @@ public final class LoadReport {
                 MAX_P99_RATIO));
         out.append("# server and driver share this machine's cores, so each run's QPS is what the pair reaches together.\n"
                 + "# \"server cores\": the server process's CPU time over the measured window / its length; \"us/call\": that"
-                + " CPU time per\n# completed call; \"other\": the machine's busy cores not charged to the server or the"
-                + " driver (other processes).\n");
+                + " CPU time per\n# completed call; \"driver\": the driver's cores; \"other\": the machine's busy cores not charged to the\n"
+                + "# server or the driver (other processes). Runs are judged on their best round; \"started on a busy machine\""
+                + " flags\n# a run whose start waited for a quiet machine in vain.\n");
 
         for (Map.Entry<String, List<JsonNode>> e : levels.entrySet()) {
             List<JsonNode> rs = e.getValue();
@@ -125,13 +127,13 @@ public final class LoadReport {
                 runsNode.add(r);
             }
             out.append(String.format(Locale.ROOT, "%n## %d connections x %d calls in flight (%d outstanding),"
-                            + " %.0f s warm-up + %.0f s measured per run, %d round%s (echo, oracle, oracle+updates in turn)%n%n",
+                            + " %.0f s warm-up + %.0f s measured per run, up to %d round%s (echo, oracle, oracle+updates in turn; runs disturbed by other processes again)%n%n",
                     first.get("channels").asInt(), first.get("in_flight_per_channel").asInt(),
                     first.get("channels").asInt() * first.get("in_flight_per_channel").asInt(),
                     first.get("warmup_s").asDouble(), first.get("measure_s").asDouble(), rounds, rounds == 1 ? "" : "s"));
-            String header = String.format(Locale.ROOT, "%-18s %8s %7s %8s %8s %8s %7s %9s %8s %6s %13s %6s %6s%n", "run",
+            String header = String.format(Locale.ROOT, "%-18s %8s %7s %8s %8s %8s %7s %9s %8s %6s %13s %7s %6s %6s%n", "run",
                     "QPS", "x echo", "p50 ms", "p90 ms", "p99 ms", "x echo", "p99.9 ms", "max ms", "errors",
-                    "server cores", "us/call", "other");
+                    "server cores", "us/call", "driver", "other");
             out.append(header);
             for (JsonNode r : rs) {
                 String name = r.get("label").asText();
