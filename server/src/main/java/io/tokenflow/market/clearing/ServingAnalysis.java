@@ -68,10 +68,17 @@ public final class ServingAnalysis {
         for (ArcFlow f : result.flows()) {
             flow[linkIndex.get(f.from() + "->" + f.to())][scenario.classIndex(f.classId())] = f.tokensPerSecond();
         }
+        int[] outDegree = new int[co.nodeCount];
+        for (int a = 0; a < co.linkCount; a++) {
+            outDegree[co.linkFrom[a]]++;
+        }
         allOutArcs = new int[co.nodeCount][];
         for (int j = 0; j < co.nodeCount; j++) {
-            int node = j;
-            allOutArcs[j] = java.util.stream.IntStream.range(0, co.linkCount).filter(a -> co.linkFrom[a] == node).toArray();
+            allOutArcs[j] = new int[outDegree[j]];
+            outDegree[j] = 0;
+        }
+        for (int a = 0; a < co.linkCount; a++) {
+            allOutArcs[co.linkFrom[a]][outDegree[co.linkFrom[a]]++] = a;
         }
     }
 
