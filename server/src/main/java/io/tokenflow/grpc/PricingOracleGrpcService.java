@@ -57,7 +57,7 @@ final class PricingOracleGrpcService extends PricingOracleGrpc.PricingOracleImpl
     public void quote(QuoteRequest request, StreamObserver<QuoteResponse> response) {
         unary(response, () -> ProtoMapping.quote(oracle.quote(
                 RequestFields.id("origin", request.getOrigin()),
-                RequestFields.id("workload_class", request.getWorkloadClass())), clock.instant()));
+                RequestFields.id("workload_class", request.getWorkloadClass())), clock));
     }
 
     @Override

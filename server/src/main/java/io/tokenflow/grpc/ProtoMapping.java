@@ -39,6 +39,7 @@ import io.tokenflow.service.OracleService;
 import io.tokenflow.service.Quote;
 import io.tokenflow.service.RouteDecision;
 import io.tokenflow.service.SiteOffer;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
@@ -56,9 +57,19 @@ final class ProtoMapping {
         return Duration.newBuilder().setSeconds(d.getSeconds()).setNanos(d.getNano()).build();
     }
 
-    static QuoteResponse quote(Quote quote, Instant now) {
-        io.tokenflow.market.solution.NodePrice p = quote.price();
+    /**
+     * A fresh quote is the same message for every caller of a version, so it is encoded once and kept
+     * with the cached price; a stale one also carries its age, so it is encoded per call.
+     */
+    static QuoteResponse quote(Quote quote, Clock clock) {
         MarketState state = quote.state();
+        if (!state.stale()) {
+            return quote.quoted().encoded(p -> quoteMessage(p.price(), state).build());
+        }
+        return quoteMessage(quote.price(), state).setStale(true).setAge(duration(state.age(clock.instant()))).build();
+    }
+
+    private static QuoteResponse.Builder quoteMessage(io.tokenflow.market.solution.NodePrice p, MarketState state) {
         return QuoteResponse.newBuilder()
                 .setOrigin(p.node())
                 .setWorkloadClass(p.classId())
@@ -71,10 +82,7 @@ final class ProtoMapping {
                 .setCongestion(p.congestion())
                 .setUnservedPenalty(p.unservedPenalty())
                 .setMarketVersion(state.version())
-                .setClearedAt(timestamp(state.snapshot().clearedAt()))
-                .setStale(state.stale())
-                .setAge(duration(state.age(now)))
-                .build();
+                .setClearedAt(timestamp(state.snapshot().clearedAt()));
     }
 
     static RouteResponse route(RouteDecision decision) {

@@ -63,7 +63,7 @@ public final class OracleService implements AutoCloseable {
     private final UpdateQueue queue;
     private final AtomicReference<MarketState> state = new AtomicReference<>();
     private final SettlementHistory settlements;
-    private final Cache<PriceKey, NodePrice> prices;
+    private final Cache<PriceKey, QuotedPrice> prices;
     private final Cache<PriceKey, List<DeliverySite>> sites;
     private final Cache<SplitKey, Map<String, RouteTable>> splits;
     private final Cache<NetworkKey, ClassNetwork> networks;
@@ -171,12 +171,12 @@ public final class OracleService implements AutoCloseable {
     public Quote quote(String origin, String classId) {
         MarketState current = state.get();
         current.snapshot().requireKnown(origin, classId);
-        return new Quote(current, price(current.snapshot(), origin, classId));
+        return new Quote(current, quoted(current.snapshot(), origin, classId));
     }
 
-    private NodePrice price(MarketSnapshot snapshot, String origin, String classId) {
+    private QuotedPrice quoted(MarketSnapshot snapshot, String origin, String classId) {
         return prices.get(new PriceKey(snapshot.version(), origin, classId),
-                k -> snapshot.result().price(origin, classId));
+                k -> new QuotedPrice(snapshot.result().price(origin, classId)));
     }
 
     /** Every site {@code classId} may reach from {@code origin}, cheapest delivered cost first. */
@@ -207,7 +207,7 @@ public final class OracleService implements AutoCloseable {
             throw new IllegalArgumentException("request_id must not be empty");
         }
         excludedNodes.forEach(snapshot::requireNode);
-        NodePrice price = price(snapshot, origin, classId);
+        NodePrice price = quoted(snapshot, origin, classId).price();
         RouteTable table = splits(snapshot, classId).get(origin);
         if (excludedNodes.isEmpty() && table != null) {
             ServingShare pick = table.pick(RequestHash.unitInterval(requestId));

@@ -121,6 +121,7 @@ class PricingOracleGrpcServiceTest {
             assertEquals(q.getServingNode(), q.getPath(q.getPathCount() - 1));
             assertEquals(1, q.getMarketVersion());
             assertFalse(q.getStale());
+            assertFalse(q.hasAge(), "age comes only with stale answers");
             assertTrue(q.getClearedAt().getSeconds() > 0);
             quoted++;
         }
@@ -336,6 +337,7 @@ class PricingOracleGrpcServiceTest {
                 + "failed"), e.getStatus().getDescription());
         QuoteResponse q = quote("dallas", "chat");
         assertTrue(q.getStale());
+        assertTrue(q.hasAge(), "a stale answer says how old it is");
         assertEquals(1, q.getMarketVersion());
         assertTrue(q.getPricePerMTokens() > 0);
         assertTrue(stub.getMarket(GetMarketRequest.getDefaultInstance()).getStale());
