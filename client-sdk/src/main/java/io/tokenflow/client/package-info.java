@@ -1,7 +1,6 @@
 /**
- * Java client SDK for the TokenFlow pricing oracle.
- *
- * <p>Placeholder until the client SDK issue lands: the module exists so that the build, its
- * dependency direction (router-demo → client-sdk → proto) and its coordinates are fixed now.
+ * The Java client of the TokenFlow pricing oracle: {@link io.tokenflow.client.PricingOracleClient}, built
+ * with {@link io.tokenflow.client.PricingOracleClient#builder()}. Answers are SDK records, never generated
+ * protobuf types; failures are {@link io.tokenflow.client.OracleException} subclasses mapped from gRPC status.
  */
 package io.tokenflow.client;

@@ -1,0 +1,124 @@
+package io.tokenflow.client;
+
+import io.grpc.ManagedChannel;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Builds a {@link PricingOracleClient}. Setters fail fast, naming the offending value. Either
+ * {@link #target} (the client makes and owns its channel) or {@link #channel} (reused, not closed by the
+ * client) must be given.
+ */
+public final class PricingOracleClientBuilder {
+    Optional<String> target = Optional.empty();
+    Optional<ManagedChannel> channel = Optional.empty();
+    boolean plaintext = true;
+    Optional<Path> trustedCertificates = Optional.empty();
+    Optional<String> bearerToken = Optional.empty();
+    Duration deadline = Duration.ofSeconds(2);
+    boolean watch = true;
+    Set<String> watchClasses = Set.of();
+    Duration maxTableAge = Duration.ofSeconds(30);
+    Duration initialBackoff = Duration.ofMillis(100);
+    Duration maxBackoff = Duration.ofSeconds(10);
+    Clock clock = Clock.systemUTC();
+
+    PricingOracleClientBuilder() {}
+
+    /** The oracle's address, {@code HOST:PORT} (or any gRPC target string). */
+    public PricingOracleClientBuilder target(String hostPort) {
+        if (hostPort == null || hostPort.isBlank()) {
+            throw new IllegalArgumentException("target must be HOST:PORT, got '" + hostPort + "'");
+        }
+        this.target = Optional.of(hostPort);
+        return this;
+    }
+
+    /** Reuse a channel the caller owns (the client will not shut it down). */
+    public PricingOracleClientBuilder channel(ManagedChannel existing) {
+        this.channel = Optional.of(Objects.requireNonNull(existing, "channel"));
+        return this;
+    }
+
+    /** Speak TLS, trusting the system's roots. */
+    public PricingOracleClientBuilder useTransportSecurity() {
+        this.plaintext = false;
+        return this;
+    }
+
+    /** Speak TLS, trusting the CA certificates in this PEM file. */
+    public PricingOracleClientBuilder trustedCertificates(Path pem) {
+        this.plaintext = false;
+        this.trustedCertificates = Optional.of(Objects.requireNonNull(pem, "trusted certificates"));
+        return this;
+    }
+
+    /** Send {@code authorization: Bearer TOKEN} on every call. */
+    public PricingOracleClientBuilder bearerToken(String token) {
+        if (token == null || token.isBlank()) {
+            throw new IllegalArgumentException("bearer token must not be empty");
+        }
+        this.bearerToken = Optional.of(token);
+        return this;
+    }
+
+    /** Deadline of each unary call (default 2 s). */
+    public PricingOracleClientBuilder deadline(Duration perCall) {
+        this.deadline = positive("deadline", perCall);
+        return this;
+    }
+
+    /** Keep a local table through WatchPrices (default true); without it every answer is a call. */
+    public PricingOracleClientBuilder watch(boolean keepLocalTable) {
+        this.watch = keepLocalTable;
+        return this;
+    }
+
+    /** Classes the local table holds (default: all). */
+    public PricingOracleClientBuilder watchClasses(Set<String> classes) {
+        this.watchClasses = Set.copyOf(classes);
+        return this;
+    }
+
+    /** The local table answers while the stream is up and its version is younger than this (default 30 s). */
+    public PricingOracleClientBuilder maxTableAge(Duration age) {
+        this.maxTableAge = positive("max table age", age);
+        return this;
+    }
+
+    /** Reconnect backoff of the watch stream: doubles from {@code initial} up to {@code max} (defaults 100 ms, 10 s). */
+    public PricingOracleClientBuilder backoff(Duration initial, Duration max) {
+        positive("initial backoff", initial);
+        positive("max backoff", max);
+        if (max.compareTo(initial) < 0) {
+            throw new IllegalArgumentException("max backoff " + max + " is below initial backoff " + initial);
+        }
+        this.initialBackoff = initial;
+        this.maxBackoff = max;
+        return this;
+    }
+
+    public PricingOracleClientBuilder clock(Clock clock) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+        return this;
+    }
+
+    private static Duration positive(String what, Duration value) {
+        if (value == null || value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(what + " must be > 0, got " + value);
+        }
+        return value;
+    }
+
+    /** @throws IllegalStateException if neither a target nor a channel was given, or both */
+    public PricingOracleClient build() {
+        if (target.isPresent() == channel.isPresent()) {
+            throw new IllegalStateException("give exactly one of target(HOST:PORT) and channel(ManagedChannel)");
+        }
+        return new GrpcPricingOracleClient(this);
+    }
+}
