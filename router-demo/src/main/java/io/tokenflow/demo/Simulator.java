@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 /**
  * Replays one seeded request trace of a scenario against several strategies side by side.
@@ -84,10 +85,20 @@ final class Simulator {
     private final CostModel costs;
     private final Config config;
 
+    private final Function<String, RequestSizes> sizesOf;
+    private final boolean poisson;
+
     Simulator(Scenario scenario, Config config) {
+        this(scenario, config, RequestSizes::of, true);
+    }
+
+    /** With other sizes per class, and (when {@code poisson} is false) exactly round(d × step / mean) arrivals: for tests. */
+    Simulator(Scenario scenario, Config config, Function<String, RequestSizes> sizesOf, boolean poisson) {
         this.scenario = scenario;
         this.costs = new CostModel(scenario);
         this.config = config;
+        this.sizesOf = sizesOf;
+        this.poisson = poisson;
     }
 
     List<Outcome> run(List<RoutingStrategy> strategies, Drop drop) {
@@ -145,8 +156,9 @@ final class Simulator {
                     continue;
                 }
                 int k = scenario.classIndex(d.classId());
-                RequestSizes sizes = RequestSizes.of(d.classId());
-                long count = RequestSizes.poisson(d.tokensPerSecond() * dt / sizes.mean(), random);
+                RequestSizes sizes = sizesOf.apply(d.classId());
+                double lambda = d.tokensPerSecond() * dt / sizes.mean();
+                long count = poisson ? RequestSizes.poisson(lambda, random) : Math.round(lambda);
                 String prefix = d.origin() + '/' + d.classId() + '/' + t + '/';
                 for (long i = 0; i < count; i++) {
                     double tokens = sizes.draw(random);
