@@ -10,6 +10,23 @@ import java.util.List;
  * backoff), so {@link #quote} and {@link #route} answer from memory, without a network call, while the
  * table is fresh; when the stream is down they call the oracle, and when that fails too they answer
  * from the last table, flagged stale. Thread-safe; create one per oracle and share it.
+ *
+ * <p><b>Thread-safety.</b> Every method may be called concurrently from any number of threads. The local
+ * table is an immutable snapshot swapped atomically as each WatchPrices message arrives: readers never
+ * lock, never see a mix of two versions, and (within one watch stream) never see the version go back.
+ *
+ * <p><b>Fresh.</b> The table is fresh while the watch stream is connected and its last message arrived at
+ * most {@link PricingOracleClientBuilder#maxTableAge} ago by the builder's clock. The age counts from the
+ * message's arrival, not from the version's clearing time, because the oracle sends a table only when
+ * the version (or its stale flag) changes: an old {@code clearedAt} on a quiet market is still current.
+ * A fresh table answers {@link #quote} and {@link #route(String, String, String)} locally
+ * ({@link AnswerSource#LOCAL_TABLE}); unknown ids then fail locally with the oracle's own NOT_FOUND message.
+ *
+ * <p><b>Retries.</b> One layer only: gRPC's retry policy in the service config of a channel the client
+ * makes itself ({@link PricingOracleClientBuilder#target}): up to 3 attempts on UNAVAILABLE for Quote,
+ * Route, FeasibleSites, GetMarket, UpdateCapacity and UpdateDemand (updates set values, so repeating one
+ * is harmless). A channel passed in with {@link PricingOracleClientBuilder#channel} keeps its owner's
+ * settings. The watch stream reconnects with exponential backoff ({@link PricingOracleClientBuilder#backoff}).
  */
 public interface PricingOracleClient extends AutoCloseable {
 

@@ -84,7 +84,11 @@ public final class PricingOracleClientBuilder {
         return this;
     }
 
-    /** The local table answers while the stream is up and its version is younger than this (default 30 s). */
+    /**
+     * The local table answers while the stream is up and its last message arrived at most this long ago
+     * (default 30 s). The oracle sends a table only on change, so on a quiet market a longer limit keeps
+     * answers local; a shorter one falls back to calls sooner when the stream silently stalls.
+     */
     public PricingOracleClientBuilder maxTableAge(Duration age) {
         this.maxTableAge = positive("max table age", age);
         return this;
