@@ -25,7 +25,6 @@ class DemoRunInProcessTest {
                     0.5, config.defaultUnservedPenaltyPerMTokens());
             DemoRun.Result r = DemoRun.run(scenario, new InProcessOracleClient(oracle), settings,
                     new PrintStream(OutputStream.nullOutputStream()));
-            DemoReport.printTable(r, DemoReport.json(r), System.out);
             Simulator.Outcome o = r.outcome("oracle");
             double ratio = r.perHour(o.cost) / r.lpOptimumPerHour();
             assertTrue(ratio <= 1.01 && ratio >= 0.99, "oracle / LP = " + ratio);
