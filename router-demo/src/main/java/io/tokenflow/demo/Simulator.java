@@ -2,6 +2,7 @@ package io.tokenflow.demo;
 
 import io.tokenflow.demo.router.RouteChoice;
 import io.tokenflow.demo.router.RoutingStrategy;
+import io.tokenflow.market.model.BandwidthModel;
 import io.tokenflow.market.model.ComputeNode;
 import io.tokenflow.market.model.Demand;
 import io.tokenflow.market.model.Link;
@@ -31,8 +32,9 @@ import java.util.function.Function;
  *       = cost over the window × 3600 / window.</li>
  *   <li>Served within latency: accepted tokens whose path uses only links within the class's limit
  *       (the paper's rule), as a share of all requested tokens.</li>
- *   <li>Links are not queues: a link's average GB/s over either half above its capacity by more than
- *       1 % is reported as an overloaded link.</li>
+ *   <li>Links are not queues: a link whose average load over either half is above its capacity by
+ *       more than 1 %, counted as the LP counts it (token-equivalent: tokens × the lightest class's
+ *       GB per token; transfer-aware: GB), is reported as an overloaded link.</li>
  *   <li>At {@code dropStep} (if any) the hook runs first (the demo pushes the update through the RPC
  *       there), then the simulated capacity changes and every strategy hears of a new version.</li>
  * </ul>
@@ -121,6 +123,14 @@ final class Simulator {
             linkIndex.put(links.get(i).from() + '\u0000' + links.get(i).to(), i);
         }
         double[][][] linkGb = new double[nS][2][links.size()];
+        // as the LP counts link load: token-equivalent, every token weighs the lightest class's GB
+        // (B = W / a); transfer-aware, its own class's GB
+        double lightest = classes.stream().mapToDouble(WorkloadClass::gbPerMTokens).min().orElse(0);
+        double[] linkWeight = new double[nK];
+        for (int k = 0; k < nK; k++) {
+            linkWeight[k] = scenario.bandwidthModel() == BandwidthModel.TRANSFER_AWARE
+                    ? classes.get(k).gbPerMTokens() : lightest;
+        }
         int[] halfSteps = new int[2];
 
         List<Outcome> outcomes = new ArrayList<>();
@@ -180,7 +190,7 @@ final class Simulator {
                             arrivedWithin[s][n][k] += tokens;
                         }
                         List<String> path = choice.path();
-                        double gb = tokens / 1e6 * classes.get(k).gbPerMTokens();
+                        double gb = tokens / 1e6 * linkWeight[k];
                         for (int h = 1; h < path.size(); h++) {
                             linkGb[s][half][linkIndex.get(path.get(h - 1) + '\u0000' + path.get(h))] += gb;
                         }
