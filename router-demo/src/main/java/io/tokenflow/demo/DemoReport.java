@@ -152,6 +152,11 @@ final class DemoReport {
                     100 * (double) s.get("rejectedShare"), (double) s.get("costPerHourWithPenalty"),
                     ((List<?>) s.get("overloadedSiteClasses")).isEmpty() ? "none" : s.get("overloadedSiteClasses"));
         }
+        for (Map<String, Object> s : (List<Map<String, Object>>) report.get("strategies")) {
+            if (!((List<?>) s.get("overloadedLinks")).isEmpty()) {
+                out.printf("%s loads links over their capacity on average: %s%n", s.get("name"), s.get("overloadedLinks"));
+            }
+        }
         out.printf("(cost = served tokens only; \"+ penalty\" adds $%.0f per rejected M tokens, the oracle's unserved penalty)%n",
                 r.settings().unservedPenaltyPerMTokens());
     }
