@@ -108,13 +108,18 @@ final class InProcessOracle implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
-        synchronized (channels) {
-            for (ManagedChannel c : channels) {
-                c.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    public void close() {
+        try {
+            synchronized (channels) {
+                for (ManagedChannel c : channels) {
+                    c.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+                }
             }
+            stopServer();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            oracle.close();
         }
-        stopServer();
-        oracle.close();
     }
 }
