@@ -1,0 +1,57 @@
+package io.tokenflow.demo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The demo as `tokenflow demo` runs it: its own oracle on loopback, the real SDK over gRPC, a short window. */
+class DemoMainEndToEndTest {
+
+    @Test
+    void fiveNodeShortWindowReportsTheGoalFigures(@TempDir Path dir) throws Exception {
+        System.setProperty("java.awt.headless", "true");
+        Path report = dir.resolve("demo.json");
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        int rc = DemoMain.run(new String[] {"--scenario", "five-node", "--window", "40", "--seed", "3", "--report",
+                report.toString()}, new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        String out = bytes.toString(StandardCharsets.UTF_8);
+        assertEquals(0, rc, out);
+        assertTrue(out.contains("LP optimum"), out);
+        assertTrue(Files.size(dir.resolve("demo.png")) > 10_000, "chart written beside the report");
+
+        JsonNode root = new ObjectMapper().readTree(report.toFile());
+        double lp = root.get("lpOptimumPerHour").asDouble();
+        assertTrue(lp > 0);
+        assertEquals(1, root.get("capacityDrop").get("marketVersionBefore").asLong());
+        assertTrue(root.get("capacityDrop").get("marketVersionAfter").asLong() >= 2);
+        Map<String, JsonNode> byName = new HashMap<>();
+        for (JsonNode s : root.get("strategies")) {
+            for (String field : new String[] {"name", "costPerHour", "servedWithinLatencyShare", "overloadedSites",
+                    "rejectedTokens"}) {
+                assertTrue(s.has(field), field + " missing in " + s);
+            }
+            byName.put(s.get("name").asText(), s);
+        }
+        assertEquals(java.util.Set.of("nearest", "static-cheapest", "oracle"), byName.keySet());
+        JsonNode oracle = byName.get("oracle");
+        double ratio = oracle.get("costPerHour").asDouble() / lp;
+        assertTrue(ratio <= 1.01, "oracle cost / LP optimum = " + ratio);
+        assertTrue(oracle.get("overloadedSites").isEmpty(), "oracle overloaded " + oracle.get("overloadedSites"));
+        assertEquals(0, oracle.get("rejectedTokens").asDouble());
+        assertEquals(1.0, oracle.get("servedWithinLatencyShare").asDouble(), 1e-12);
+        assertFalse(byName.get("nearest").get("overloadedSites").isEmpty());
+        assertFalse(byName.get("static-cheapest").get("overloadedSites").isEmpty());
+    }
+}

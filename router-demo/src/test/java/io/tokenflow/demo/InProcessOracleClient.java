@@ -1,0 +1,93 @@
+package io.tokenflow.demo;
+
+import io.tokenflow.client.AnswerSource;
+import io.tokenflow.client.CapacityChange;
+import io.tokenflow.client.DemandChange;
+import io.tokenflow.client.MarketView;
+import io.tokenflow.client.OracleQuote;
+import io.tokenflow.client.OracleRoute;
+import io.tokenflow.client.OracleSite;
+import io.tokenflow.client.PricingOracleClient;
+import io.tokenflow.client.TableStatus;
+import io.tokenflow.client.UpdateAck;
+import io.tokenflow.market.model.MarketUpdate;
+import io.tokenflow.market.solution.NodePrice;
+import io.tokenflow.service.OracleService;
+import io.tokenflow.service.RouteDecision;
+import io.tokenflow.service.UpdateReceipt;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.OptionalLong;
+
+/**
+ * A test fake: the SDK interface answered by an {@link OracleService} in this JVM, without gRPC. Lets
+ * the simulator run against the real market before (and besides) the RPC client.
+ */
+final class InProcessOracleClient implements PricingOracleClient {
+    private final OracleService oracle;
+
+    InProcessOracleClient(OracleService oracle) {
+        this.oracle = oracle;
+    }
+
+    @Override
+    public OracleQuote quote(String origin, String workloadClass) {
+        NodePrice p = oracle.quote(origin, workloadClass).price();
+        long v = oracle.state().version();
+        return new OracleQuote(origin, workloadClass, p.price(), p.servingNode(), p.path(), p.energy(), p.scarcity(),
+                p.routing(), p.congestion(), p.unservedPenalty(), v, Instant.now(), false, AnswerSource.LOCAL_TABLE);
+    }
+
+    @Override
+    public OracleRoute route(String origin, String workloadClass, String requestId) {
+        return route(origin, workloadClass, requestId, List.of());
+    }
+
+    @Override
+    public OracleRoute route(String origin, String workloadClass, String requestId, Collection<String> excludeNodes) {
+        RouteDecision d = oracle.route(origin, workloadClass, requestId, excludeNodes);
+        return new OracleRoute(d.site(), d.path(), d.originPrice().price(), d.state().version(),
+                OracleRoute.Reason.valueOf(d.reason().name()), d.clearedShare(), false, AnswerSource.LOCAL_TABLE);
+    }
+
+    @Override
+    public List<OracleSite> feasibleSites(String origin, String workloadClass) {
+        return oracle.feasibleSites(origin, workloadClass).sites().stream()
+                .map(o -> new OracleSite(o.site().node(), o.site().path(), o.site().deliveredCost(),
+                        o.site().sitePrice(), o.site().routing(), o.site().congestion(), o.site().latencyMs(),
+                        o.clearedShare(), o.site().spareTokensPerSecond()))
+                .toList();
+    }
+
+    @Override
+    public UpdateAck updateCapacity(List<CapacityChange> changes, boolean waitForClear) {
+        List<MarketUpdate> updates = changes.stream()
+                .<MarketUpdate>map(c -> new MarketUpdate.CapacityUpdate(c.node(), c.workloadClass(), c.tokensPerSecond()))
+                .toList();
+        UpdateReceipt receipt = oracle.submit(updates);
+        if (waitForClear) {
+            oracle.whenCleared(receipt.version()).join();
+        }
+        return new UpdateAck(receipt.version(), waitForClear);
+    }
+
+    @Override
+    public UpdateAck updateDemand(List<DemandChange> changes, boolean waitForClear) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public MarketView market() {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public TableStatus tableStatus() {
+        return new TableStatus(OptionalLong.of(oracle.state().version()), Duration.ZERO, true, true);
+    }
+
+    @Override
+    public void close() {}
+}

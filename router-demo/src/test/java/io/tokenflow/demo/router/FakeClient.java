@@ -1,0 +1,76 @@
+package io.tokenflow.demo.router;
+
+import io.tokenflow.client.CapacityChange;
+import io.tokenflow.client.DemandChange;
+import io.tokenflow.client.MarketView;
+import io.tokenflow.client.OracleQuote;
+import io.tokenflow.client.OracleRoute;
+import io.tokenflow.client.OracleSite;
+import io.tokenflow.client.PricingOracleClient;
+import io.tokenflow.client.TableStatus;
+import io.tokenflow.client.UpdateAck;
+import io.tokenflow.client.AnswerSource;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** A scripted client: fixed site lists per origin/class, routes answered by a function; counts calls. */
+final class FakeClient implements PricingOracleClient {
+    final Map<String, List<OracleSite>> sites = new HashMap<>();
+    final List<String> routed = new ArrayList<>();
+    int feasibleCalls;
+    String routeTo = "b";
+
+    static OracleSite site(String node, List<String> path, double delivered, double latencyMs) {
+        return new OracleSite(node, path, delivered, delivered, 0, 0, latencyMs, 0, 1e6);
+    }
+
+    @Override
+    public List<OracleSite> feasibleSites(String origin, String workloadClass) {
+        feasibleCalls++;
+        return sites.getOrDefault(origin + "/" + workloadClass, List.of());
+    }
+
+    @Override
+    public OracleRoute route(String origin, String workloadClass, String requestId) {
+        routed.add(requestId);
+        List<String> path = origin.equals(routeTo) ? List.of(origin) : List.of(origin, routeTo);
+        return new OracleRoute(routeTo, path, 1.0, 1, OracleRoute.Reason.CLEARED_SPLIT, 1, false,
+                AnswerSource.LOCAL_TABLE);
+    }
+
+    @Override
+    public OracleRoute route(String origin, String workloadClass, String requestId, Collection<String> excludeNodes) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public OracleQuote quote(String origin, String workloadClass) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public UpdateAck updateCapacity(List<CapacityChange> changes, boolean waitForClear) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public UpdateAck updateDemand(List<DemandChange> changes, boolean waitForClear) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public MarketView market() {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public TableStatus tableStatus() {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public void close() {}
+}

@@ -1,0 +1,61 @@
+package io.tokenflow.demo.router;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class StrategiesTest {
+
+    private static FakeClient client() {
+        FakeClient c = new FakeClient();
+        // origin x: site far (latency 30, cheap delivery), site near (latency 5, dear), site mid
+        c.sites.put("x/chat", List.of(FakeClient.site("far", List.of("x", "far"), 1.0, 30),
+                FakeClient.site("mid", List.of("x", "mid"), 2.0, 10),
+                FakeClient.site("near", List.of("x", "near"), 3.0, 5)));
+        return c;
+    }
+
+    @Test
+    void nearestPicksTheLowestLatencyFeasibleSiteAndRereadsOnANewVersion() {
+        FakeClient c = client();
+        NearestStrategy s = new NearestStrategy(c);
+        assertEquals(new RouteChoice("near", List.of("x", "near")), s.choose("x", "chat", "r1"));
+        s.choose("x", "chat", "r2");
+        assertEquals(1, c.feasibleCalls, "site list cached per version");
+        c.sites.put("x/chat", List.of(FakeClient.site("mid", List.of("x", "mid"), 2.0, 10)));
+        s.onNewVersion();
+        assertEquals("mid", s.choose("x", "chat", "r3").site());
+        assertNull(s.choose("y", "chat", "r4"), "no feasible site");
+    }
+
+    @Test
+    void staticCheapestFollowsTheStaticTableAndNeverMoves() {
+        FakeClient c = client();
+        StaticCheapestStrategy s = new StaticCheapestStrategy(c,
+                Map.of("far", Map.of("chat", 0.09), "mid", Map.of("chat", 0.05), "near", Map.of("chat", 0.07)));
+        assertEquals(new RouteChoice("mid", List.of("x", "mid")), s.choose("x", "chat", "r1"));
+        c.sites.put("x/chat", List.of(FakeClient.site("near", List.of("x", "near"), 3.0, 5)));
+        s.onNewVersion();
+        assertEquals("mid", s.choose("x", "chat", "r2").site(), "static: fixed at start");
+        assertEquals(1, c.feasibleCalls);
+    }
+
+    @Test
+    void staticCheapestIgnoresSitesMissingFromItsTable() {
+        FakeClient c = client();
+        StaticCheapestStrategy s = new StaticCheapestStrategy(c, Map.of("near", Map.of("chat", 0.5)));
+        assertEquals("near", s.choose("x", "chat", "r1").site());
+    }
+
+    @Test
+    void oracleAsksRouteWithTheRequestId() {
+        FakeClient c = client();
+        OracleStrategy s = new OracleStrategy(c);
+        assertEquals(new RouteChoice("b", List.of("x", "b")), s.choose("x", "chat", "req-17"));
+        assertEquals(List.of("req-17"), c.routed);
+        assertEquals("oracle", s.name());
+    }
+}
