@@ -130,9 +130,11 @@ class OracleServiceTest {
         startFiveNode();
         NodePrice good = oracle.quote("seattle", "image").price();
         engine.get().setFailing(true);
+        engine.get().hold(); // the waiter is registered before the first attempt fails (not after, at a retry)
         UpdateReceipt receipt = oracle.submit(List.of(new CapacityUpdate("seattle", "image", 0)));
-        ExecutionException failed = assertThrows(ExecutionException.class,
-                () -> oracle.whenCleared(receipt.version()).get(20, TimeUnit.SECONDS));
+        var cleared = oracle.whenCleared(receipt.version());
+        engine.get().open();
+        ExecutionException failed = assertThrows(ExecutionException.class, () -> cleared.get(20, TimeUnit.SECONDS));
         ReclearFailedException cause = assertInstanceOf(ReclearFailedException.class, failed.getCause());
         assertEquals(ReclearFailedException.Reason.SOLVER, cause.reason());
         assertTrue(cause.getMessage().contains("injected solver failure"), cause.getMessage());
@@ -158,9 +160,11 @@ class OracleServiceTest {
     void aReclearOverItsTimeLimitFailsAsTimeoutAndTheNextAttemptRecovers() throws Exception {
         start(EmbeddedScenarios.get("five-node"), fastRetries().clearTimeout(Duration.ofMillis(100)).build());
         engine.get().setSleepMillis(600);
+        engine.get().hold();
         UpdateReceipt receipt = oracle.submit(List.of(new DemandUpdate("dallas", "code", 1000)));
-        ExecutionException failed = assertThrows(ExecutionException.class,
-                () -> oracle.whenCleared(receipt.version()).get(20, TimeUnit.SECONDS));
+        var cleared = oracle.whenCleared(receipt.version());
+        engine.get().open();
+        ExecutionException failed = assertThrows(ExecutionException.class, () -> cleared.get(20, TimeUnit.SECONDS));
         assertEquals(ReclearFailedException.Reason.TIMEOUT, ((ReclearFailedException) failed.getCause()).reason());
         assertTrue(oracle.state().stale());
         assertEquals("re-clear ran over its limit of 100 ms", oracle.state().staleness().orElseThrow().reason());
