@@ -72,6 +72,15 @@ final class ServeCommand implements Callable<Integer> {
             description = "On SIGTERM, how long calls in flight may finish (default: ${DEFAULT-VALUE}).")
     Duration grace;
 
+    @Option(names = "--data-dir", paramLabel = "DIR",
+            description = "Keep the market in DIR: every update is journaled and fsynced before it is acknowledged,"
+                    + " and a restart recovers it (--scenario only seeds a new DIR). Default: in memory only.")
+    java.nio.file.Path dataDir;
+
+    @Option(names = "--snapshot-every", defaultValue = "1000", paramLabel = "RECORDS",
+            description = "With --data-dir: snapshot and compact the journal every RECORDS update calls (default: ${DEFAULT-VALUE}).")
+    int snapshotEvery;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -92,7 +101,8 @@ final class ServeCommand implements Callable<Integer> {
         new JvmThreadMetrics().bindTo(meters);
         new ProcessorMetrics().bindTo(meters);
 
-        OracleService oracle = OracleService.start(loaded, config, meters);
+        OracleService oracle = dataDir == null ? OracleService.start(loaded, config, meters)
+                : DurableStart.start(dataDir, snapshotEvery, loaded, config, meters, out);
         MarketState first = oracle.state();
         // handlers never block (waits are futures), so they run on the transport threads
         OracleServer server = new OracleServer(

@@ -35,6 +35,7 @@ import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -188,21 +189,52 @@ final class PricingOracleGrpcService extends PricingOracleGrpc.PricingOracleImpl
                     .asRuntimeException());
             return;
         }
-        UpdateReceipt receipt;
+        CompletableFuture<UpdateReceipt> accepted;
         try {
             if (count > oracle.config().maxBatchSize()) {
                 throw new IllegalArgumentException("updates has " + count + " entries, more than the limit of "
                         + oracle.config().maxBatchSize() + " per call");
             }
-            receipt = oracle.submit(updates.get());
+            // with --data-dir this completes once the journal record is on disk (on the journal's thread)
+            accepted = oracle.submitAsync(updates.get());
         } catch (RuntimeException e) {
             response.onError(StatusMapping.toStatus(e));
             return;
         }
+        // a client that gives up (deadline, cancel) stops the wait; its update stays accepted
+        AtomicReference<CompletableFuture<?>> waiting = new AtomicReference<>();
+        if (waitForClear || !accepted.isDone()) {
+            ((ServerCallStreamObserver<T>) response).setOnCancelHandler(() -> {
+                CompletableFuture<?> w = waiting.get();
+                if (w != null) {
+                    w.cancel(false);
+                }
+            });
+        }
+        if (accepted.isDone() && !accepted.isCompletedExceptionally()) {
+            waiting.set(answer(response, accepted.join(), waitForClear, answer));
+            return;
+        }
+        accepted.whenComplete((receipt, error) -> {
+            if (error instanceof CancellationException) {
+                return;
+            }
+            if (error != null) {
+                response.onError(StatusMapping.toStatus(error instanceof java.util.concurrent.CompletionException
+                        && error.getCause() != null ? error.getCause() : error));
+            } else {
+                waiting.set(answer(response, receipt, waitForClear, answer));
+            }
+        });
+    }
+
+    /** Answers an accepted update: at once, or once its version is published; returns the wait, if any. */
+    private <T> CompletableFuture<?> answer(StreamObserver<T> response, UpdateReceipt receipt, boolean waitForClear,
+            Function<UpdateReceipt, T> answer) {
         if (!waitForClear || receipt.cleared()) {
             response.onNext(answer.apply(receipt));
             response.onCompleted();
-            return;
+            return null;
         }
         CompletableFuture<?> cleared = oracle.whenCleared(receipt.version()).whenComplete((state, error) -> {
             if (error instanceof CancellationException) {
@@ -218,7 +250,6 @@ final class PricingOracleGrpcService extends PricingOracleGrpc.PricingOracleImpl
                 response.onCompleted();
             }
         });
-        // a client that gives up (deadline, cancel) stops the wait; its update stays accepted
-        ((ServerCallStreamObserver<T>) response).setOnCancelHandler(() -> cleared.cancel(false));
+        return cleared;
     }
 }

@@ -15,6 +15,7 @@ import io.tokenflow.market.solution.ClearingResult;
 import io.tokenflow.market.solution.DeliverySite;
 import io.tokenflow.market.solution.NodePrice;
 import io.tokenflow.market.solution.ServingShare;
+import io.tokenflow.service.journal.UpdateLog;
 import java.lang.System.Logger.Level;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -73,10 +74,15 @@ public final class OracleService implements AutoCloseable {
     private final MeterRegistry meters;
     private final Timer reclearTimer;
     private final Counter acceptedUpdates;
+    private final UpdateLog journal;
     private volatile boolean closed;
 
     private OracleService(Scenario scenario, OracleConfig config, MeterRegistry meters,
-            Function<Scenario, ClearingEngine> engines) {
+            Function<Scenario, ClearingEngine> engines, long firstVersion, long lastSeq, UpdateLog journal) {
+        if (firstVersion < 1) {
+            throw new IllegalArgumentException("the first version must be >= 1, got " + firstVersion);
+        }
+        this.journal = journal;
         this.config = config;
         this.meters = meters;
         this.guard = new SolverGuard(config, meters);
@@ -111,8 +117,8 @@ public final class OracleService implements AutoCloseable {
         }
         this.engine = opened[0];
         reclearTimer.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
-        this.queue = new UpdateQueue(first.scenario(), 1);
-        publish(1, first);
+        this.queue = new UpdateQueue(first.scenario(), firstVersion, lastSeq, journal);
+        publish(firstVersion, first);
         Gauge.builder("tokenflow.market.version", state, s -> s.get().version())
                 .description("The market version answers come from").register(meters);
         Gauge.builder("tokenflow.market.stale", state, s -> s.get().stale() ? 1 : 0)
@@ -143,7 +149,25 @@ public final class OracleService implements AutoCloseable {
     /** As {@link #start(Scenario, OracleConfig, MeterRegistry)} with another engine (tests inject failing ones). */
     public static OracleService start(Scenario scenario, OracleConfig config, MeterRegistry meters,
             Function<Scenario, ClearingEngine> engines) {
-        return new OracleService(scenario, config, meters, engines);
+        return new OracleService(scenario, config, meters, engines, 1, 0, null);
+    }
+
+    /**
+     * Starts on a recovered market with a journal: the first clear is published as {@code firstVersion}
+     * (above every version the previous process could have promised), and every accepted batch is
+     * appended to {@code journal} (sequence numbers after {@code lastSeq}) and acknowledged only once
+     * it is on disk ({@link #submitAsync}). The service closes the journal when it closes.
+     */
+    public static OracleService startDurable(Scenario recovered, OracleConfig config, MeterRegistry meters,
+            long firstVersion, long lastSeq, UpdateLog journal) {
+        return startDurable(recovered, config, meters, firstVersion, lastSeq, journal,
+                s -> new WarmClearingEngine(s, config.solverKind(), config.clearTimeout()));
+    }
+
+    /** As {@link #startDurable(Scenario, OracleConfig, MeterRegistry, long, long, UpdateLog)} with another engine. */
+    public static OracleService startDurable(Scenario recovered, OracleConfig config, MeterRegistry meters,
+            long firstVersion, long lastSeq, UpdateLog journal, Function<Scenario, ClearingEngine> engines) {
+        return new OracleService(recovered, config, meters, engines, firstVersion, lastSeq, journal);
     }
 
     /** Every must-serve class gets ρ, so the live market always clears (over-demand is priced, not an outage). */
@@ -289,6 +313,36 @@ public final class OracleService implements AutoCloseable {
      * @throws io.tokenflow.market.model.UnknownIdException on an unknown id
      */
     public UpdateReceipt submit(List<? extends MarketUpdate> updates) {
+        if (journal != null) {
+            try {
+                return submitAsync(updates).join();
+            } catch (java.util.concurrent.CompletionException e) {
+                throw e.getCause() instanceof RuntimeException r ? r : e;
+            }
+        }
+        checkBatch(updates);
+        long version = queue.accept(List.copyOf(updates));
+        acceptedUpdates.increment(updates.size());
+        return new UpdateReceipt(version, state.get().version() >= version);
+    }
+
+    /**
+     * As {@link #submit}, without blocking: validation errors are thrown at once; the future completes
+     * when the batch may be acknowledged: at once without a journal, else once its journal record is on
+     * disk (on the journal's thread). It fails with {@link OracleUnavailableException} if the journal
+     * fails; the batch is then never applied, and the oracle takes no more updates.
+     */
+    public CompletableFuture<UpdateReceipt> submitAsync(List<? extends MarketUpdate> updates) {
+        if (journal == null) {
+            return CompletableFuture.completedFuture(submit(updates));
+        }
+        checkBatch(updates);
+        UpdateQueue.Accepted accepted = queue.acceptDurably(List.copyOf(updates));
+        acceptedUpdates.increment(updates.size());
+        return accepted.durable().thenApply(version -> new UpdateReceipt(version, state.get().version() >= version));
+    }
+
+    private void checkBatch(List<? extends MarketUpdate> updates) {
         if (updates.isEmpty()) {
             throw new IllegalArgumentException("updates must not be empty");
         }
@@ -297,9 +351,6 @@ public final class OracleService implements AutoCloseable {
                     + config.maxBatchSize() + " per call");
         }
         rejectRepeats(updates);
-        long version = queue.accept(List.copyOf(updates));
-        acceptedUpdates.increment(updates.size());
-        return new UpdateReceipt(version, state.get().version() >= version);
     }
 
     /** Two updates of one batch that set the same value make the batch ambiguous: reject it. */
@@ -459,7 +510,10 @@ public final class OracleService implements AutoCloseable {
         }
     }
 
-    /** Stops re-clearing, fails every waiter, and frees the solver. Accepted but uncleared updates are dropped. */
+    /**
+     * Stops re-clearing, fails every waiter, and frees the solver. Accepted but uncleared updates are
+     * dropped from memory; with a journal they are on disk and the next start replays them.
+     */
     @Override
     public void close() {
         if (closed) {
@@ -476,5 +530,8 @@ public final class OracleService implements AutoCloseable {
         failWaiters(new OracleUnavailableException("the oracle is shutting down"));
         guard.runLast(engine::close, 5);
         guard.close();
+        if (journal != null) {
+            journal.close(); // writes what is queued and a final snapshot
+        }
     }
 }

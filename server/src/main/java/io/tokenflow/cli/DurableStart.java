@@ -1,0 +1,63 @@
+package io.tokenflow.cli;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.tokenflow.market.model.Scenario;
+import io.tokenflow.service.OracleConfig;
+import io.tokenflow.service.OracleService;
+import io.tokenflow.service.journal.UpdateJournal;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * {@code tokenflow serve --data-dir}: recovers the market from the data directory (newest snapshot
+ * plus journal; a new directory starts from {@code --scenario}) and starts the oracle with the journal,
+ * so every update is on disk before it is acknowledged. See docs/oracle.md, "Durability".
+ */
+final class DurableStart {
+    private DurableStart() {}
+
+    static OracleService start(Path dataDir, int snapshotEvery, Scenario loaded, OracleConfig config,
+            MeterRegistry meters, PrintWriter out) throws IOException {
+        UpdateJournal.Recovered recovered = UpdateJournal.recover(dataDir, loaded);
+        long firstVersion = recovered.maxVersion() + 1;
+        if (recovered.fresh()) {
+            out.printf(Locale.ROOT, "tokenflow serve: new data directory %s, market '%s' from --scenario%n",
+                    dataDir, loaded.name());
+        } else {
+            if (!ScenarioNames.same(loaded, recovered.scenario())) {
+                out.printf(Locale.ROOT, "tokenflow serve: the data directory holds market '%s'; --scenario ('%s')"
+                        + " is ignored%n", recovered.scenario().name(), loaded.name());
+            }
+            out.printf(Locale.ROOT, "tokenflow serve: recovered %s: snapshot at record %d, %d journal records"
+                    + " replayed, last record %d, resuming at version %d%n", dataDir, recovered.snapshotSeq(),
+                    recovered.replayed(), recovered.lastSeq(), firstVersion);
+        }
+        for (String torn : recovered.tornTails()) {
+            out.printf(Locale.ROOT, "tokenflow serve: dropped a torn journal tail: %s%n", torn);
+        }
+        UpdateJournal journal = UpdateJournal.open(dataDir, recovered, firstVersion, snapshotEvery);
+        try {
+            OracleService oracle = OracleService.startDurable(recovered.scenario(), config, meters, firstVersion,
+                    recovered.lastSeq(), journal);
+            Gauge.builder("tokenflow.journal.forces", journal, UpdateJournal::forces)
+                    .description("fsyncs of the update journal (each covers every record queued before it)")
+                    .register(meters);
+            Gauge.builder("tokenflow.journal.records", journal, UpdateJournal::records)
+                    .description("update journal records written and forced").register(meters);
+            return oracle;
+        } catch (RuntimeException e) {
+            journal.close();
+            throw e;
+        }
+    }
+
+    /** Scenario names only: a changed --scenario file with the same name is not detected. */
+    private static final class ScenarioNames {
+        static boolean same(Scenario a, Scenario b) {
+            return a.name().equals(b.name());
+        }
+    }
+}
