@@ -1,0 +1,312 @@
+package io.tokenflow.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.tokenflow.api.v1.Capacity;
+import io.tokenflow.api.v1.CapacityUpdate;
+import io.tokenflow.api.v1.Demand;
+import io.tokenflow.api.v1.DemandUpdate;
+import io.tokenflow.api.v1.GetMarketRequest;
+import io.tokenflow.api.v1.GetMarketResponse;
+import io.tokenflow.api.v1.PricingOracleGrpc;
+import io.tokenflow.api.v1.UpdateCapacityRequest;
+import io.tokenflow.api.v1.UpdateDemandRequest;
+import io.tokenflow.market.clearing.MarketClearing;
+import io.tokenflow.market.clearing.SolverKind;
+import io.tokenflow.market.model.MarketUpdate;
+import io.tokenflow.market.model.Scenario;
+import io.tokenflow.market.scenarios.EmbeddedScenarios;
+import io.tokenflow.market.solution.ClearingResult;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Process level, issue 6: {@code ./tokenflow serve --data-dir D} is killed with SIGKILL in the middle
+ * of an update burst, 20 times over the same D, and after each restart:
+ * <ul>
+ *   <li><b>every acknowledged update is present</b>: each key (a node x class capacity or an origin x
+ *       class demand) has one writer thread, which sends strictly increasing values one call at a time
+ *       and stops at its first failure (the kill). So after the restart the key's value must equal the
+ *       last value acknowledged for it, or the value of the one call that was in flight on it when the
+ *       server died (unacknowledged, so it may or may not have reached the disk); an untouched key keeps
+ *       its value;</li>
+ *   <li><b>versions never go back</b>: the restarted server's market_version is greater than every
+ *       version acknowledged or seen before the kill;</li>
+ *   <li><b>prices are a fresh clear of the recovered inputs</b>: the embedded base scenario with the
+ *       capacities and demands GetMarket reports, must-serve classes given the serve-mode default
+ *       penalty, cleared with GLOP in this JVM: every price equal within 1e-6.</li>
+ * </ul>
+ * Finally a SIGTERM (clean shutdown, final snapshot) and one more restart recover the same market.
+ */
+class CrashRecoveryIT {
+    private static final Pattern LISTENING = Pattern.compile("listening on ([0-9.]+):(\\d+)");
+    private static final int TRIALS = 20;
+    private static final int WRITERS = 4;
+    private static final double DEFAULT_PENALTY = 1000; // ServeCommand's --unserved-penalty default
+    private static final Duration STARTUP = Duration.ofSeconds(60);
+
+    private Process server;
+    private final StringBuilder output = new StringBuilder();
+    private final StringBuilder allOutput = new StringBuilder();
+
+    @AfterEach
+    void stopServer() {
+        if (server != null && server.isAlive()) {
+            server.destroyForcibly();
+        }
+    }
+
+    @Test
+    void everyAcknowledgedUpdateSurvivesSigkill(@TempDir Path tmp) throws Exception {
+        Path repo = Path.of(System.getProperty("tokenflow.repo.dir", ".")).toAbsolutePath().normalize();
+        Path data = tmp.resolve("data");
+        Random random = new Random(20261125L);
+        Scenario base = EmbeddedScenarios.get(EmbeddedScenarios.DEFAULT);
+
+        Map<String, Double> values = null; // the values every key had at the last check
+        long previousMax = 0; // every version acknowledged or seen before the last kill
+        long acknowledgedChecked = 0;
+        long callsInFlightAtKill = 0;
+        long inFlightFoundDurable = 0;
+        int survived = 0;
+        long started = System.nanoTime();
+        try {
+            for (int trial = 0; trial <= TRIALS; trial++) {
+                int port = start(repo, data);
+                ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+                try {
+                    PricingOracleGrpc.PricingOracleBlockingStub stub = PricingOracleGrpc.newBlockingStub(channel);
+                    GetMarketResponse market = stub.withDeadlineAfter(10, TimeUnit.SECONDS)
+                            .getMarket(GetMarketRequest.getDefaultInstance());
+                    Map<String, Double> recovered = keys(market);
+                    long version = market.getMarketVersion();
+                    if (values != null) {
+                        String t = "after restart " + trial + ": ";
+                        assertTrue(version > previousMax, t + "market_version " + version
+                                + " is not above every version acknowledged or seen before the kill, " + previousMax);
+                        assertEquals(values.keySet(), recovered.keySet(), t + "the set of keys changed");
+                        for (Map.Entry<String, Double> e : values.entrySet()) {
+                            double got = recovered.get(e.getKey());
+                            Double maybe = lastInFlight.get(e.getKey());
+                            if (got != e.getValue()) {
+                                assertTrue(maybe != null && got == maybe, t + e.getKey() + " = " + got
+                                        + ", but the last acknowledged value was " + e.getValue()
+                                        + (maybe == null ? "" : " (and the unacknowledged call in flight set " + maybe + ")"));
+                                inFlightFoundDurable++;
+                            }
+                        }
+                        acknowledgedChecked += acknowledgedThisTrial.get();
+                        checkPrices(base, market, t);
+                        survived++;
+                    } else {
+                        checkPrices(base, market, "at the first start: ");
+                    }
+                    values = new HashMap<>(recovered);
+                    previousMax = version;
+                    if (trial == TRIALS) {
+                        break;
+                    }
+                    // the burst, killed at a random moment
+                    lastInFlight.clear();
+                    acknowledgedThisTrial.set(0);
+                    AtomicBoolean stop = new AtomicBoolean();
+                    AtomicLong maxAcknowledged = new AtomicLong(version);
+                    List<String> keys = new ArrayList<>(values.keySet());
+                    List<Thread> writers = new ArrayList<>();
+                    Map<String, Double> acked = new ConcurrentHashMap<>(values);
+                    for (int w = 0; w < WRITERS; w++) {
+                        List<String> mine = new ArrayList<>();
+                        for (int k = w; k < keys.size(); k += WRITERS) {
+                            mine.add(keys.get(k));
+                        }
+                        Thread writer = new Thread(() -> write(stub, mine, acked, stop, maxAcknowledged),
+                                "writer-" + w);
+                        writer.start();
+                        writers.add(writer);
+                    }
+                    Thread.sleep(100 + random.nextInt(500));
+                    server.destroyForcibly(); // SIGKILL
+                    assertTrue(server.waitFor(30, TimeUnit.SECONDS), "the server did not die of SIGKILL");
+                    for (Thread writer : writers) {
+                        writer.join(TimeUnit.SECONDS.toMillis(30));
+                    }
+                    stop.set(true);
+                    callsInFlightAtKill += lastInFlight.size();
+                    values = new HashMap<>(acked);
+                    previousMax = Math.max(previousMax, maxAcknowledged.get());
+                } finally {
+                    channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+                }
+            }
+            // a clean stop (SIGTERM: final snapshot) keeps everything too
+            server.destroy();
+            assertTrue(server.waitFor(30, TimeUnit.SECONDS), "the server did not stop on SIGTERM");
+            int port = start(repo, data);
+            ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+            try {
+                GetMarketResponse market = PricingOracleGrpc.newBlockingStub(channel)
+                        .withDeadlineAfter(10, TimeUnit.SECONDS).getMarket(GetMarketRequest.getDefaultInstance());
+                assertEquals(values, keys(market), "after SIGTERM and a restart");
+                assertTrue(market.getMarketVersion() > previousMax, "after SIGTERM: version went back");
+                checkPrices(base, market, "after SIGTERM and a restart: ");
+            } finally {
+                channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            }
+        } catch (Throwable t) {
+            System.out.println("CrashRecoveryIT: the server's output:\n" + allOutput);
+            throw t;
+        }
+        int torn = count(allOutput.toString(), "dropped a torn journal tail");
+        System.out.printf("CrashRecoveryIT: %d/%d SIGKILL trials survived, %d acknowledged updates checked, %d calls"
+                + " in flight at the kills (%d of them found applied), %d torn tails dropped, %.1f s%n",
+                survived, TRIALS, acknowledgedChecked, callsInFlightAtKill, inFlightFoundDurable, torn,
+                (System.nanoTime() - started) / 1e9);
+        assertEquals(TRIALS, survived);
+        assertTrue(acknowledgedChecked > TRIALS, "too few updates were acknowledged to check anything");
+    }
+
+    /** Per key, the value of the call in flight when the server died (its writer stopped there). */
+    private final Map<String, Double> lastInFlight = new ConcurrentHashMap<>();
+    private final AtomicLong acknowledgedThisTrial = new AtomicLong();
+
+    /** One writer: its keys in turn, each call one strictly greater value, until the first failure. */
+    private void write(PricingOracleGrpc.PricingOracleBlockingStub stub, List<String> mine, Map<String, Double> acked,
+            AtomicBoolean stop, AtomicLong maxAcknowledged) {
+        int i = 0;
+        while (!stop.get() && !mine.isEmpty()) {
+            String key = mine.get(i++ % mine.size());
+            String[] k = key.split("/");
+            double value = acked.get(key) * 1.0001 + 0.001;
+            lastInFlight.put(key, value);
+            long version;
+            try {
+                if (k[0].equals("capacity")) {
+                    version = stub.withDeadlineAfter(10, TimeUnit.SECONDS).updateCapacity(UpdateCapacityRequest
+                            .newBuilder().addUpdates(CapacityUpdate.newBuilder().setNode(k[1]).setWorkloadClass(k[2])
+                                    .setTokensPerSecond(value)).build()).getMarketVersion();
+                } else {
+                    version = stub.withDeadlineAfter(10, TimeUnit.SECONDS).updateDemand(UpdateDemandRequest
+                            .newBuilder().addUpdates(DemandUpdate.newBuilder().setOrigin(k[1]).setWorkloadClass(k[2])
+                                    .setTokensPerSecond(value)).build()).getMarketVersion();
+                }
+            } catch (StatusRuntimeException e) {
+                return; // the kill: this call's value may or may not be on disk
+            }
+            lastInFlight.remove(key);
+            acked.put(key, value);
+            acknowledgedThisTrial.incrementAndGet();
+            maxAcknowledged.accumulateAndGet(version, Math::max);
+        }
+    }
+
+    private static Map<String, Double> keys(GetMarketResponse market) {
+        Map<String, Double> keys = new LinkedHashMap<>();
+        for (Capacity c : market.getCapacitiesList()) {
+            if (c.getTokensPerSecond() > 0) {
+                keys.put("capacity/" + c.getNode() + "/" + c.getWorkloadClass(), c.getTokensPerSecond());
+            }
+        }
+        for (Demand d : market.getDemandsList()) {
+            if (d.getTokensPerSecond() > 0) {
+                keys.put("demand/" + d.getOrigin() + "/" + d.getWorkloadClass(), d.getTokensPerSecond());
+            }
+        }
+        return keys;
+    }
+
+    /** Every price GetMarket reports equals a fresh GLOP clear of the base scenario with its inputs. */
+    private static void checkPrices(Scenario base, GetMarketResponse market, String when) {
+        List<MarketUpdate> inputs = new ArrayList<>();
+        market.getCapacitiesList().forEach(c -> inputs.add(new MarketUpdate.CapacityUpdate(c.getNode(),
+                c.getWorkloadClass(), c.getTokensPerSecond())));
+        market.getDemandsList().forEach(d -> inputs.add(new MarketUpdate.DemandUpdate(d.getOrigin(),
+                d.getWorkloadClass(), d.getTokensPerSecond())));
+        Scenario scenario = base.withUpdates(inputs)
+                .withClasses(c -> c.mustServe() ? c.withUnservedPenalty(DEFAULT_PENALTY) : c);
+        ClearingResult fresh = MarketClearing.clearOnce(scenario, SolverKind.GLOP);
+        assertTrue(fresh.optimal(), when + "the fresh clear is " + fresh.status());
+        assertTrue(market.getResult().getPricesCount() > 0, when + "GetMarket has no prices");
+        for (io.tokenflow.api.v1.NodePrice p : market.getResult().getPricesList()) {
+            double expected = fresh.price(p.getNode(), p.getWorkloadClass()).price();
+            assertEquals(expected, p.getPricePerMTokens(), 1e-6, when + "price of " + p.getNode() + "/"
+                    + p.getWorkloadClass() + " differs from a fresh clear of the recovered inputs");
+        }
+        assertEquals(fresh.objectivePerHour().orElseThrow(), market.getResult().getObjectivePerHour(),
+                1e-6 * Math.max(1, Math.abs(market.getResult().getObjectivePerHour())), when + "objective");
+    }
+
+    private int start(Path repo, Path data) throws Exception {
+        synchronized (output) {
+            output.setLength(0);
+        }
+        server = new ProcessBuilder(repo.resolve("tokenflow").toString(), "serve", "--data-dir", data.toString(),
+                "--port", "0", "--metrics-port", "-1", "--snapshot-every", "50")
+                .directory(repo.toFile()).redirectErrorStream(true).start();
+        Process mine = server;
+        Thread reader = new Thread(() -> {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(mine.getInputStream(),
+                    StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                    synchronized (output) {
+                        output.append(line).append('\n');
+                        allOutput.append(line).append('\n');
+                        output.notifyAll();
+                    }
+                }
+            } catch (java.io.IOException e) {
+                // the process died
+            }
+        }, "server-output");
+        reader.setDaemon(true);
+        reader.start();
+        long deadline = System.nanoTime() + STARTUP.toNanos();
+        synchronized (output) {
+            while (true) {
+                Matcher m = LISTENING.matcher(output);
+                if (m.find()) {
+                    return Integer.parseInt(m.group(2));
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || !mine.isAlive() && !m.find()) {
+                    if (!mine.isAlive()) {
+                        output.wait(500); // the last lines
+                    }
+                    fail("the server did not start (alive: " + mine.isAlive() + "):\n" + output);
+                }
+                output.wait(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left), 200)));
+            }
+        }
+    }
+
+    private static int count(String text, String what) {
+        int n = 0;
+        for (int i = text.indexOf(what); i >= 0; i = text.indexOf(what, i + 1)) {
+            n++;
+        }
+        return n;
+    }
+}
