@@ -63,6 +63,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CrashRecoveryIT {
     private static final Pattern LISTENING = Pattern.compile("listening on ([0-9.]+):(\\d+)");
+    private static final Pattern METRICS = Pattern.compile("metrics on (http://\\S+)");
     private static final int TRIALS = 20;
     private static final int WRITERS = 4;
     private static final double DEFAULT_PENALTY = 1000; // ServeCommand's --unserved-penalty default
@@ -148,6 +149,7 @@ class CrashRecoveryIT {
                         writers.add(writer);
                     }
                     Thread.sleep(100 + random.nextInt(500));
+                    scrapeJournalMetrics();
                     server.destroyForcibly(); // SIGKILL
                     assertTrue(server.waitFor(30, TimeUnit.SECONDS), "the server did not die of SIGKILL");
                     for (Thread writer : writers) {
@@ -181,8 +183,10 @@ class CrashRecoveryIT {
         }
         int torn = count(allOutput.toString(), "dropped a torn journal tail");
         System.out.printf("CrashRecoveryIT: %d/%d SIGKILL trials survived, %d acknowledged updates checked, %d calls"
-                + " in flight at the kills (%d of them found applied), %d torn tails dropped, %.1f s%n",
+                + " in flight at the kills (%d of them found applied), %d torn tails dropped; journal: %d records in"
+                + " %d fsyncs (%.1f per fsync, just before the kills); %.1f s%n",
                 survived, TRIALS, acknowledgedChecked, callsInFlightAtKill, inFlightFoundDurable, torn,
+                journalRecords, journalForces, journalForces == 0 ? 0.0 : (double) journalRecords / journalForces,
                 (System.nanoTime() - started) / 1e9);
         assertEquals(TRIALS, survived);
         assertTrue(acknowledgedChecked > TRIALS, "too few updates were acknowledged to check anything");
@@ -220,6 +224,34 @@ class CrashRecoveryIT {
             acknowledgedThisTrial.incrementAndGet();
             maxAcknowledged.accumulateAndGet(version, Math::max);
         }
+    }
+
+    private long journalRecords;
+    private long journalForces;
+
+    /** Adds the running server's journal records and forces (its /metrics) to the totals. */
+    private void scrapeJournalMetrics() {
+        Matcher url;
+        synchronized (output) {
+            url = METRICS.matcher(output);
+            if (!url.find()) {
+                return;
+            }
+        }
+        try {
+            String body = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
+                    .newBuilder(java.net.URI.create(url.group(1))).timeout(Duration.ofSeconds(2)).GET().build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            journalRecords += gauge(body, "tokenflow_journal_records");
+            journalForces += gauge(body, "tokenflow_journal_forces");
+        } catch (Exception e) {
+            // a figure for the summary only
+        }
+    }
+
+    private static long gauge(String metrics, String name) {
+        Matcher m = Pattern.compile("(?m)^" + name + "(?:\\{[^}]*\\})? (\\S+)$").matcher(metrics);
+        return m.find() ? (long) Double.parseDouble(m.group(1)) : 0;
     }
 
     private static Map<String, Double> keys(GetMarketResponse market) {
@@ -263,7 +295,7 @@ class CrashRecoveryIT {
             output.setLength(0);
         }
         server = new ProcessBuilder(repo.resolve("tokenflow").toString(), "serve", "--data-dir", data.toString(),
-                "--port", "0", "--metrics-port", "-1", "--snapshot-every", "50")
+                "--port", "0", "--metrics-port", "0", "--snapshot-every", "50")
                 .directory(repo.toFile()).redirectErrorStream(true).start();
         Process mine = server;
         Thread reader = new Thread(() -> {
