@@ -8,7 +8,12 @@ import io.tokenflow.service.OracleService;
 import io.tokenflow.service.journal.UpdateJournal;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Locale;
 
 /**
@@ -17,10 +22,14 @@ import java.util.Locale;
  * so every update is on disk before it is acknowledged. See docs/oracle.md, "Durability".
  */
 final class DurableStart {
+    /** The data directory's lock, held (and so referenced) for the life of the process. */
+    private static FileLock held;
+
     private DurableStart() {}
 
     static OracleService start(Path dataDir, int snapshotEvery, Scenario loaded, OracleConfig config,
             MeterRegistry meters, PrintWriter out) throws IOException {
+        lock(dataDir);
         UpdateJournal.Recovered recovered = UpdateJournal.recover(dataDir, loaded);
         long firstVersion = recovered.maxVersion() + 1;
         if (recovered.fresh()) {
@@ -52,6 +61,24 @@ final class DurableStart {
             journal.close();
             throw e;
         }
+    }
+
+    /** One server per data directory: an OS file lock on DIR/LOCK, released when the process ends, even by SIGKILL. */
+    private static synchronized void lock(Path dataDir) throws IOException {
+        Files.createDirectories(dataDir);
+        FileChannel channel = FileChannel.open(dataDir.resolve("LOCK"), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE);
+        FileLock lock;
+        try {
+            lock = channel.tryLock();
+        } catch (OverlappingFileLockException e) {
+            lock = null;
+        }
+        if (lock == null) {
+            channel.close();
+            throw new IOException("data directory " + dataDir + " is in use by another tokenflow serve");
+        }
+        held = lock;
     }
 
     /** Scenario names only: a changed --scenario file with the same name is not detected. */
