@@ -153,8 +153,9 @@ public final class AuthInterceptor implements ServerInterceptor {
                     CapacityUpdate u = request.getUpdates(i);
                     if (!principal.mayUpdateNode(u.getNode())) {
                         denied = true;
+                        String node = u.getNode().length() > 200 ? u.getNode().substring(0, 200) + "..." : u.getNode();
                         call.close(Status.PERMISSION_DENIED.withDescription(principal + " may not update node '"
-                                + u.getNode() + "' (updates[" + i + "].node); its nodes: "
+                                + node + "' (updates[" + i + "].node); its nodes: "
                                 + new TreeSet<>(principal.nodes())), new Metadata());
                         return;
                     }
