@@ -118,12 +118,13 @@ class HostileInputTest {
     /** A number: in range (>= 0, finite), or not. Returns the value; {@link #bad} says which. */
     private double number() {
         double[] good = {0, -0.0, 1, 0.5, 1e6, Double.MIN_VALUE};
-        double[] bad = {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, -1, -1e308, -Double.MIN_VALUE};
+        double[] bad = {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, -1, -1e308, -Double.MIN_VALUE,
+            1e308, Double.MAX_VALUE, 1e13};
         return random.nextInt(100) < 60 ? good[random.nextInt(good.length)] : bad[random.nextInt(bad.length)];
     }
 
     private static boolean bad(double v) {
-        return !Double.isFinite(v) || v < 0;
+        return !Double.isFinite(v) || v < 0 || v > 1e12;
     }
 
     private static UnknownFieldSet unknownFields(SplittableRandom random) {
