@@ -150,6 +150,21 @@ class ServeSecurityTest {
     }
 
     @Test
+    void settlementExportSpeaksTlsWithAnOperatorToken() throws Exception {
+        int port = serve(serverCert[0], serverCert[1], null, authFile);
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        assertEquals(0, TokenflowCommand.run(new String[] {"settlement", "export", "--target", "localhost:" + port,
+            "--tls-ca", pki.caPem.toString(), "--token", "ops-token", "--format", "jsonl"}, new PrintWriter(out, true),
+                new PrintWriter(err, true)), err.toString());
+        assertTrue(out.toString().startsWith("{\"market_version\":\"1\""), "one JSON line per version");
+        StringWriter err2 = new StringWriter();
+        assertEquals(1, TokenflowCommand.run(new String[] {"settlement", "export", "--target", "localhost:" + port,
+            "--tls-ca", pki.caPem.toString()}, new PrintWriter(new StringWriter(), true), new PrintWriter(err2, true)));
+        assertTrue(err2.toString().startsWith("tokenflow: UNAUTHENTICATED: no credentials"), err2.toString());
+    }
+
+    @Test
     void serveRefusesANonLoopbackBindWithoutAuth() {
         StringWriter err = new StringWriter();
         int exit = TokenflowCommand.run(new String[] {"serve", "--bind", "0.0.0.0", "--port", "0", "--metrics-port",
