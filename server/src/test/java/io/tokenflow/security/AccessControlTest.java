@@ -162,9 +162,40 @@ class AccessControlTest {
         assertEquals(30, checked);
         assertEquals(Role.ROUTER, AuthInterceptor.requiredRole("grpc.reflection.v1.ServerReflection/ServerReflectionInfo")
                 .orElseThrow());
+        // reflection needs a router: anonymous callers cannot even list the services
+        assertEquals(Status.Code.UNAUTHENTICATED, reflect(null).getCode());
+        assertTrue(reflect("Bearer router-token").isOk());
         // health stays open without credentials
         assertEquals(HealthCheckResponse.ServingStatus.SERVING, HealthGrpc.newBlockingStub(channel)
                 .check(HealthCheckRequest.getDefaultInstance()).getStatus());
+    }
+
+    /** Lists the services through server reflection; returns how the stream ended. */
+    private Status reflect(String authorization) throws Exception {
+        var stub = io.grpc.reflection.v1.ServerReflectionGrpc.newStub(channel);
+        if (authorization != null) {
+            Metadata headers = new Metadata();
+            headers.put(AuthInterceptor.AUTHORIZATION, authorization);
+            stub = stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+        }
+        java.util.concurrent.CompletableFuture<Status> done = new java.util.concurrent.CompletableFuture<>();
+        var requests = stub.serverReflectionInfo(new io.grpc.stub.StreamObserver<>() {
+            @Override
+            public void onNext(io.grpc.reflection.v1.ServerReflectionResponse value) {}
+
+            @Override
+            public void onError(Throwable t) {
+                done.complete(Status.fromThrowable(t));
+            }
+
+            @Override
+            public void onCompleted() {
+                done.complete(Status.OK);
+            }
+        });
+        requests.onNext(io.grpc.reflection.v1.ServerReflectionRequest.newBuilder().setListServices("").build());
+        requests.onCompleted();
+        return done.get(20, TimeUnit.SECONDS);
     }
 
     @Test
