@@ -141,12 +141,19 @@ final class GrpcPricingOracleClient implements PricingOracleClient {
         ChannelCredentials credentials;
         if (b.plaintext) {
             credentials = InsecureChannelCredentials.create();
-        } else if (b.trustedCertificates.isPresent()) {
+        } else if (b.trustedCertificates.isPresent() || b.clientCertificate.isPresent()) {
             try {
-                credentials = TlsChannelCredentials.newBuilder()
-                        .trustManager(b.trustedCertificates.get().toFile()).build();
+                TlsChannelCredentials.Builder tls = TlsChannelCredentials.newBuilder();
+                if (b.trustedCertificates.isPresent()) {
+                    tls.trustManager(b.trustedCertificates.get().toFile());
+                }
+                if (b.clientCertificate.isPresent()) {
+                    tls.keyManager(b.clientCertificate.get().toFile(), b.clientKey.orElseThrow().toFile());
+                }
+                credentials = tls.build();
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot read trusted certificates " + b.trustedCertificates.get(), e);
+                throw new UncheckedIOException("cannot read TLS files " + b.trustedCertificates.orElse(null) + ", "
+                        + b.clientCertificate.orElse(null) + ", " + b.clientKey.orElse(null), e);
             }
         } else {
             credentials = TlsChannelCredentials.create();

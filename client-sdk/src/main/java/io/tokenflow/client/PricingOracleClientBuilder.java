@@ -19,6 +19,8 @@ public final class PricingOracleClientBuilder {
     boolean plaintext = true;
     Optional<Path> trustedCertificates = Optional.empty();
     Optional<String> bearerToken = Optional.empty();
+    Optional<Path> clientCertificate = Optional.empty();
+    Optional<Path> clientKey = Optional.empty();
     Duration deadline = Duration.ofSeconds(2);
     boolean watch = true;
     Set<String> watchClasses = Set.of();
@@ -54,6 +56,17 @@ public final class PricingOracleClientBuilder {
     public PricingOracleClientBuilder trustedCertificates(Path pem) {
         this.plaintext = false;
         this.trustedCertificates = Optional.of(Objects.requireNonNull(pem, "trusted certificates"));
+        return this;
+    }
+
+    /**
+     * Speak TLS and present this client certificate chain and PKCS#8 private key (both PEM), for an
+     * oracle that requires mTLS ({@code --tls-client-ca}); the certificate's subject can be a principal.
+     */
+    public PricingOracleClientBuilder clientCertificate(Path certPem, Path keyPem) {
+        this.plaintext = false;
+        this.clientCertificate = Optional.of(Objects.requireNonNull(certPem, "client certificate"));
+        this.clientKey = Optional.of(Objects.requireNonNull(keyPem, "client key"));
         return this;
     }
 

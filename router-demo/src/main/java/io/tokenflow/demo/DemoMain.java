@@ -18,7 +18,8 @@ import java.util.Map;
 
 /**
  * {@code tokenflow demo [--scenario FILE|NAME] [--target HOST:PORT] [--report FILE] [--chart FILE]
- * [--seed N] [--window SECONDS] [--step SECONDS] [--queue SECONDS] [--drop NODE:CLASS:FACTOR] [--drop-at SHARE]}.
+ * [--seed N] [--window SECONDS] [--step SECONDS] [--queue SECONDS] [--drop NODE:CLASS:FACTOR] [--drop-at SHARE]
+ * [--tls-ca PEM] [--token TOKEN]}.
  * Without {@code --target} it starts an oracle on the scenario itself, on 127.0.0.1 at a free port;
  * with one, the server must serve the same scenario (costs are computed from it here).
  */
@@ -28,12 +29,14 @@ public final class DemoMain {
     static final String USAGE = """
             Usage: tokenflow demo [--scenario FILE|NAME] [--target HOST:PORT] [--report FILE] [--chart FILE]
                                   [--seed N] [--window SECONDS] [--step SECONDS] [--queue SECONDS]
-                                  [--drop NODE:CLASS:FACTOR] [--drop-at SHARE]
+                                  [--drop NODE:CLASS:FACTOR] [--drop-at SHARE] [--tls-ca PEM] [--token TOKEN]
             Replays a seeded request trace of the scenario against three routers (nearest, static-cheapest,
             oracle), pushes a capacity drop through the oracle's UpdateCapacity mid-run, and compares each
             router's cost, latency share, overloads and rejections with the LP optimum.
               --scenario  embedded name (two-node, five-node, twenty-node) or v1 JSON file; default five-node
               --target    an oracle serving the same scenario; default: start one on 127.0.0.1 (free port)
+              --tls-ca    speak TLS to --target, trusting this CA file; --token: send it as a bearer token
+                          (a provider's or operator's: the demo pushes a capacity update)
               --report    JSON report file; --chart PNG file (default: the report's name with .png)
               --seed 42  --window 120  --step 1  --queue 5 (a site's queue bound, in seconds of its capacity)
               --drop dallas:image:0.5 (default; else the first node and class at 50 %)  --drop-at 0.5
@@ -71,7 +74,7 @@ public final class DemoMain {
                 throw new IllegalArgumentException("unexpected argument '" + a + "'");
             }
             if (!java.util.Set.of("scenario", "target", "report", "chart", "seed", "window", "step", "queue", "drop",
-                    "drop-at").contains(key)) {
+                    "drop-at", "tls-ca", "token").contains(key)) {
                 throw new IllegalArgumentException("unknown option --" + key);
             }
             opts.put(key, value);
@@ -101,7 +104,14 @@ public final class DemoMain {
             target = "127.0.0.1:" + server.port();
             out.println("started an oracle for '" + scenario.name() + "' on " + target);
         }
-        try (PricingOracleClient client = PricingOracleClient.builder().target(target).build()) {
+        io.tokenflow.client.PricingOracleClientBuilder builder = PricingOracleClient.builder().target(target);
+        if (opts.containsKey("tls-ca")) {
+            builder.trustedCertificates(Path.of(opts.get("tls-ca")));
+        }
+        if (opts.containsKey("token")) {
+            builder.bearerToken(opts.get("token"));
+        }
+        try (PricingOracleClient client = builder.build()) {
             DemoRun.Result result = DemoRun.run(scenario, client, settings, out);
             Map<String, Object> report = DemoReport.json(result);
             DemoReport.printTable(result, report, out);

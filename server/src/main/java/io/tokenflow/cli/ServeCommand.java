@@ -68,6 +68,9 @@ final class ServeCommand implements Callable<Integer> {
             description = "Largest request message accepted (default: ${DEFAULT-VALUE}).")
     int maxMessageBytes;
 
+    @Mixin
+    SecurityOptions security;
+
     @Option(names = "--grace", defaultValue = "10s", converter = DurationConverter.class, paramLabel = "DURATION",
             description = "On SIGTERM, how long calls in flight may finish (default: ${DEFAULT-VALUE}).")
     Duration grace;
@@ -95,6 +98,7 @@ final class ServeCommand implements Callable<Integer> {
         if (maxMessageBytes < 1024) {
             throw new IllegalArgumentException("--max-message-bytes must be >= 1024, got " + maxMessageBytes);
         }
+        java.util.List<io.grpc.ServerInterceptor> access = security.interceptors(bind);
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(meters);
         new JvmGcMetrics().bindTo(meters);
@@ -106,10 +110,10 @@ final class ServeCommand implements Callable<Integer> {
         MarketState first = oracle.state();
         // handlers never block (waits are futures), so they run on the transport threads
         OracleServer server = new OracleServer(
-                NettyServerBuilder.forAddress(new InetSocketAddress(bind, port))
+                NettyServerBuilder.forAddress(new InetSocketAddress(bind, port), security.serverCredentials())
                         .directExecutor()
                         .maxInboundMessageSize(maxMessageBytes),
-                oracle, meters, Clock.systemUTC());
+                oracle, meters, Clock.systemUTC(), access);
         try {
             server.start();
         } catch (java.io.IOException e) {
@@ -122,7 +126,7 @@ final class ServeCommand implements Callable<Integer> {
                 first.snapshot().scenario().name(), first.version(),
                 first.snapshot().result().objectivePerHour().orElse(Double.NaN));
         out.printf(Locale.ROOT, "tokenflow serve: listening on %s:%d (tokenflow.v1.PricingOracle, grpc.health.v1, "
-                + "reflection)%n", bind, server.port());
+                + "reflection)%s%n", bind, server.port(), security.describe());
         if (metrics != null) {
             out.printf(Locale.ROOT, "tokenflow serve: metrics on http://%s:%d/metrics%n", bind, metrics.port());
         }

@@ -4,7 +4,6 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Timestamp;
 import com.google.protobuf.util.JsonFormat;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.tokenflow.api.v1.ComputeRevenue;
 import io.tokenflow.api.v1.ExportSettlementRequest;
 import io.tokenflow.api.v1.NetworkRevenue;
@@ -59,6 +58,13 @@ final class SettlementCommand implements Runnable {
         @Option(names = "--target", required = true, paramLabel = "HOST:PORT", description = "The oracle to ask.")
         String target;
 
+        @Option(names = "--tls-ca", paramLabel = "PEM", description = "Speak TLS, trusting the CA certificates in this file.")
+        Path tlsCa;
+
+        @Option(names = "--token", paramLabel = "TOKEN",
+                description = "Send 'authorization: Bearer TOKEN' (an operator's token when the oracle runs with --auth).")
+        String token;
+
         @Option(names = "--format", defaultValue = "csv", description = "csv or jsonl (default: ${DEFAULT-VALUE}).")
         Format format;
 
@@ -83,7 +89,7 @@ final class SettlementCommand implements Runnable {
                 throw new IllegalArgumentException("versions must be >= 0, got --from-version " + fromVersion
                         + " --to-version " + toVersion);
             }
-            ManagedChannel channel = ManagedChannelBuilder.forTarget(target).usePlaintext().build();
+            ManagedChannel channel = ClientSecurityOptions.channel(target, tlsCa, token);
             try {
                 Iterator<SettlementRecord> records = PricingOracleGrpc.newBlockingStub(channel)
                         .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)

@@ -2,6 +2,7 @@ package io.tokenflow.grpc;
 
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
+import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
@@ -12,6 +13,9 @@ import io.tokenflow.service.OracleService;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -26,11 +30,25 @@ public final class OracleServer {
     private final PricingOracleGrpcService service;
 
     public OracleServer(ServerBuilder<?> builder, OracleService oracle, MeterRegistry meters, Clock clock) {
+        this(builder, oracle, meters, clock, List.of());
+    }
+
+    /**
+     * With access control: {@code access} (outermost first, e.g. authentication then rate limits) runs
+     * inside the metrics interceptor, so refused calls are timed too, on PricingOracle and reflection;
+     * health stays open.
+     */
+    public OracleServer(ServerBuilder<?> builder, OracleService oracle, MeterRegistry meters, Clock clock,
+            List<ServerInterceptor> access) {
         this.service = new PricingOracleGrpcService(oracle, clock);
+        List<ServerInterceptor> chain = new ArrayList<>(access);
+        Collections.reverse(chain); // ServerInterceptors calls the last one first
+        List<ServerInterceptor> withMetrics = new ArrayList<>(chain);
+        withMetrics.add(new RpcMetricsInterceptor(meters));
         this.server = builder
-                .addService(ServerInterceptors.intercept(service, new RpcMetricsInterceptor(meters)))
+                .addService(ServerInterceptors.intercept(service, withMetrics))
                 .addService(health.getHealthService())
-                .addService(ProtoReflectionServiceV1.newInstance())
+                .addService(ServerInterceptors.intercept(ProtoReflectionServiceV1.newInstance(), chain))
                 .build();
     }
 

@@ -13,6 +13,9 @@ import java.util.List;
  * update messages into domain updates. Messages name the field by its proto path and its value.
  */
 final class RequestFields {
+    /** The largest value an update may set, as in scenario files (beyond it the LP turns unsound). */
+    static final double MAX_VALUE = 1e12;
+
     private RequestFields() {}
 
     static String id(String field, String value) {
@@ -25,6 +28,9 @@ final class RequestFields {
     private static double nonNegative(String field, String subject, double value) {
         if (!Double.isFinite(value) || value < 0) {
             throw new IllegalArgumentException(field + " for " + subject + " must be finite and >= 0, got " + value);
+        }
+        if (value > MAX_VALUE) {
+            throw new IllegalArgumentException(field + " for " + subject + " must be <= 1e12, got " + value);
         }
         return value;
     }

@@ -61,6 +61,25 @@ class ArchitectureTest {
                 .check(production);
     }
 
+    /**
+     * Access control (authentication, roles, rate limits) is its own layer, io.tokenflow.security: gRPC
+     * interceptors that the CLI hands to OracleServer as plain ServerInterceptors, so the gRPC layer
+     * neither knows them nor resilience4j (the rule above stands). Security may use gRPC, the API
+     * messages and resilience4j's RateLimiter, but never the market, the service or the CLI: a refused call
+     * must not be able to reach the oracle.
+     */
+    @Test
+    void accessControlStaysOutsideTheOracle() {
+        noClasses().that().resideInAPackage("io.tokenflow.security..")
+                .should().dependOnClassesThat().resideInAnyPackage(
+                        "io.tokenflow.market..", "io.tokenflow.service..", "io.tokenflow.grpc..",
+                        "io.tokenflow.cli..", "com.github.benmanes.caffeine..", "picocli..")
+                .check(production);
+        noClasses().that().resideInAPackage("io.tokenflow.grpc..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.tokenflow.security..")
+                .check(production);
+    }
+
     @Test
     void exactlyOneClassTalksToOrTools() {
         List<String> users = production.stream()

@@ -19,10 +19,20 @@ final class Checks {
         return value;
     }
 
+    /**
+     * The largest rate, capacity, price or cost accepted: far above any real market (10^12 tokens/s, Gbps,
+     * $), and far enough below the double range that the LP stays numerically sound (a capacity of 1e308
+     * made GLOP stop ABNORMAL).
+     */
+    static final double MAX_MAGNITUDE = 1e12;
+
     /** Finite and ≥ 0: rates, capacities, prices, costs. */
     static double nonNegative(String subject, String field, double value) {
         if (!Double.isFinite(value) || value < 0) {
             throw new InvalidScenarioException(subject + field + " must be finite and >= 0, got " + format(value));
+        }
+        if (value > MAX_MAGNITUDE) {
+            throw new InvalidScenarioException(subject + field + " must be <= 1e12, got " + format(value));
         }
         return value;
     }
