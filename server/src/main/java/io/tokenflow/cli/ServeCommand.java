@@ -1,5 +1,6 @@
 package io.tokenflow.cli;
 
+import io.grpc.ServerInterceptor;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -16,6 +17,7 @@ import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -98,7 +100,7 @@ final class ServeCommand implements Callable<Integer> {
         if (maxMessageBytes < 1024) {
             throw new IllegalArgumentException("--max-message-bytes must be >= 1024, got " + maxMessageBytes);
         }
-        java.util.List<io.grpc.ServerInterceptor> access = security.interceptors(bind);
+        List<ServerInterceptor> access = security.interceptors(bind);
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(meters);
         new JvmGcMetrics().bindTo(meters);
