@@ -76,7 +76,9 @@ public final class LeaderFollower implements AutoCloseable {
                 return;
             }
             replica.markStale(why);
-            LOG.log(Level.INFO, why + "; retrying in " + backoff + " ms");
+            // the first failure in a row is news; the retries after it are not
+            LOG.log(backoff == minBackoff.toMillis() ? Level.WARNING : Level.DEBUG,
+                    why + "; retrying in " + backoff + " ms");
             try {
                 Thread.sleep(backoff);
             } catch (InterruptedException e) {
