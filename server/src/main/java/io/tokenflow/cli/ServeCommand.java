@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.tokenflow.grpc.LeaderFollower;
 import io.tokenflow.grpc.OracleServer;
 import io.tokenflow.market.model.Scenario;
 import io.tokenflow.service.MarketState;
@@ -86,10 +87,48 @@ final class ServeCommand implements Callable<Integer> {
             description = "With --data-dir: snapshot and compact the journal every RECORDS update calls (default: ${DEFAULT-VALUE}).")
     int snapshotEvery;
 
+    @Option(names = "--follow", paramLabel = "HOST:PORT",
+            description = "Run as a read replica of the leader at HOST:PORT: answer reads from a copy of its versions"
+                    + " (kept through WatchPrices and GetMarket), refuse updates. Excludes --data-dir and the market"
+                    + " and update options.")
+    String follow;
+
+    @Option(names = "--leader-tls-ca", paramLabel = "PEM",
+            description = "With --follow: connect to the leader over TLS trusting this CA (default: plaintext).")
+    java.nio.file.Path leaderTlsCa;
+
+    @Option(names = "--leader-token", paramLabel = "TOKEN",
+            description = "With --follow: bearer token sent to the leader.")
+    String leaderToken;
+
+    /** Options that make no sense on a read replica (it has no market of its own and takes no updates). */
+    private static final List<String> LEADER_ONLY = List.of("--data-dir", "--snapshot-every", "--scenario",
+            "--solver", "--unserved-penalty", "--clear-timeout", "--max-batch");
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        Scenario loaded = marketOptions.load();
+        var parsed = spec.commandLine().getParseResult();
+        if (follow == null) {
+            for (String o : List.of("--leader-tls-ca", "--leader-token")) {
+                if (parsed.hasMatchedOption(o)) {
+                    throw new picocli.CommandLine.ParameterException(spec.commandLine(), o + " needs --follow");
+                }
+            }
+        } else {
+            for (String o : LEADER_ONLY) {
+                if (parsed.hasMatchedOption(o)) {
+                    throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                            "--follow cannot be combined with " + o + " (a read replica takes its market from the"
+                                    + " leader)");
+                }
+            }
+            if (!follow.matches("[^\\s]+:\\d{1,5}")) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                        "--follow wants HOST:PORT, got '" + follow + "'");
+            }
+        }
+        Scenario loaded = follow == null ? marketOptions.load() : null;
         OracleConfig config = OracleConfig.builder()
                 .solverKind(marketOptions.solver)
                 .defaultUnservedPenaltyPerMTokens(unservedPenalty)
@@ -107,9 +146,9 @@ final class ServeCommand implements Callable<Integer> {
         new JvmThreadMetrics().bindTo(meters);
         new ProcessorMetrics().bindTo(meters);
 
-        OracleService oracle = dataDir == null ? OracleService.start(loaded, config, meters)
+        OracleService oracle = follow != null ? OracleService.follower(config, meters, follow)
+                : dataDir == null ? OracleService.start(loaded, config, meters)
                 : DurableStart.start(dataDir, snapshotEvery, loaded, config, meters, out);
-        MarketState first = oracle.state();
         // handlers never block (waits are futures), so they run on the transport threads
         OracleServer server = new OracleServer(
                 NettyServerBuilder.forAddress(new InetSocketAddress(bind, port), security.serverCredentials())
@@ -124,9 +163,19 @@ final class ServeCommand implements Callable<Integer> {
         }
         MetricsEndpoint metrics = metricsPort < 0 ? null : new MetricsEndpoint(meters, bind, metricsPort);
 
-        out.printf(Locale.ROOT, "tokenflow serve: market '%s' version %d cleared, cost $%,.2f/hr%n",
-                first.snapshot().scenario().name(), first.version(),
-                first.snapshot().result().objectivePerHour().orElse(Double.NaN));
+        LeaderFollower follower = null;
+        if (follow != null) {
+            follower = new LeaderFollower(ClientSecurityOptions.channel(follow, leaderTlsCa, leaderToken), follow,
+                    oracle, Duration.ofMillis(200), Duration.ofSeconds(5)).start();
+            out.printf(Locale.ROOT, "tokenflow serve: read replica following %s (health NOT_SERVING until its first"
+                    + " version)%n", follow);
+        } else {
+            MarketState first = oracle.state();
+            out.printf(Locale.ROOT, "tokenflow serve: market '%s' version %d cleared, cost $%,.2f/hr%n",
+                    first.snapshot().scenario().name(), first.version(),
+                    first.snapshot().result().objectivePerHour().orElse(Double.NaN));
+        }
+        LeaderFollower following = follower;
         out.printf(Locale.ROOT, "tokenflow serve: listening on %s:%d (tokenflow.v1.PricingOracle, grpc.health.v1, "
                 + "reflection)%s%n", bind, server.port(), security.describe());
         if (metrics != null) {
@@ -141,6 +190,9 @@ final class ServeCommand implements Callable<Integer> {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } finally {
+                if (following != null) {
+                    following.close();
+                }
                 oracle.close();
                 if (metrics != null) {
                     metrics.close();

@@ -28,6 +28,7 @@ public final class OracleServer {
     private final Server server;
     private final HealthStatusManager health = new HealthStatusManager();
     private final PricingOracleGrpcService service;
+    private final OracleService oracle;
 
     public OracleServer(ServerBuilder<?> builder, OracleService oracle, MeterRegistry meters, Clock clock) {
         this(builder, oracle, meters, clock, List.of());
@@ -40,6 +41,7 @@ public final class OracleServer {
      */
     public OracleServer(ServerBuilder<?> builder, OracleService oracle, MeterRegistry meters, Clock clock,
             List<ServerInterceptor> access) {
+        this.oracle = oracle;
         this.service = new PricingOracleGrpcService(oracle, clock);
         List<ServerInterceptor> chain = new ArrayList<>(access);
         Collections.reverse(chain); // ServerInterceptors calls the last one first
@@ -52,12 +54,28 @@ public final class OracleServer {
                 .build();
     }
 
-    /** Starts listening and reports SERVING (the oracle has cleared its first version by now). */
+    /**
+     * Starts listening and reports SERVING once the oracle has a version: a leader has cleared its
+     * first by now; a read replica reports NOT_SERVING until it adopts its first (then SERVING, stale
+     * or not).
+     */
     public OracleServer start() throws IOException {
         server.start();
-        health.setStatus("", ServingStatus.SERVING);
-        health.setStatus(PricingOracleGrpc.SERVICE_NAME, ServingStatus.SERVING);
+        if (oracle.ready()) {
+            serving(ServingStatus.SERVING);
+        } else {
+            serving(ServingStatus.NOT_SERVING);
+            oracle.subscribe(s -> serving(ServingStatus.SERVING));
+            if (oracle.ready()) {
+                serving(ServingStatus.SERVING);
+            }
+        }
         return this;
+    }
+
+    private synchronized void serving(ServingStatus status) {
+        health.setStatus("", status);
+        health.setStatus(PricingOracleGrpc.SERVICE_NAME, status);
     }
 
     /** The port bound (useful with port 0); -1 for in-process servers. */
@@ -70,7 +88,9 @@ public final class OracleServer {
      * UNAVAILABLE, calls in flight may finish within {@code grace}, then the rest is cancelled.
      */
     public void stop(Duration grace) throws InterruptedException {
-        health.enterTerminalState();
+        synchronized (this) {
+            health.enterTerminalState();
+        }
         service.closeWatches();
         server.shutdown();
         if (!server.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {

@@ -115,6 +115,7 @@ final class PricingOracleGrpcService extends PricingOracleGrpc.PricingOracleImpl
     @Override
     public void watchPrices(io.tokenflow.api.v1.WatchRequest request, StreamObserver<PriceTable> response) {
         try {
+            oracle.state(); // a replica without a version yet: UNAVAILABLE
             Set<String> classIds = new LinkedHashSet<>();
             for (int i = 0; i < request.getWorkloadClassesCount(); i++) {
                 String id = RequestFields.id("workload_classes[" + i + "]", request.getWorkloadClasses(i));

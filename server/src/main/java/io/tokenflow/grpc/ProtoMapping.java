@@ -145,6 +145,8 @@ final class ProtoMapping {
                 .setUnservedPenalty(p.unservedPenalty())
                 .setServingNode(p.servingNode().orElse(""))
                 .addAllPath(p.path())
+                .setElectricityCost(p.electricityCost())
+                .setOpexCost(p.opexCost())
                 .build();
     }
 
@@ -182,7 +184,8 @@ final class ProtoMapping {
                 .setMarketVersion(state.version())
                 .setClearedAt(timestamp(state.snapshot().clearedAt()))
                 .setStale(state.stale())
-                .setResult(result(state.snapshot().result()));
+                .setResult(result(state.snapshot().result()))
+                .setScenarioJson(io.tokenflow.market.io.ScenarioJson.write(scenario));
         for (ComputeNode node : scenario.nodes()) {
             for (WorkloadClass cls : scenario.classes()) {
                 out.addCapacities(Capacity.newBuilder().setNode(node.id()).setWorkloadClass(cls.id())
@@ -216,7 +219,8 @@ final class ProtoMapping {
         r.flows().forEach(f -> out.addFlows(Flow.newBuilder().setFromNode(f.from()).setToNode(f.to())
                 .setWorkloadClass(f.classId()).setTokensPerSecond(f.tokensPerSecond())));
         r.links().forEach(l -> out.addLinks(LinkState.newBuilder().setFromNode(l.from()).setToNode(l.to())
-                .setCongestionRent(l.congestionRent()).setUtilization(l.utilization())));
+                .setCongestionRent(l.congestionRent()).setUtilization(l.utilization())
+                .setTokensPerSecond(l.tokensPerSecond()).setGbPerSecond(l.gbPerSecond())));
         r.unserved().forEach(u -> out.addUnserved(Unserved.newBuilder().setNode(u.node())
                 .setWorkloadClass(u.classId()).setTokensPerSecond(u.tokensPerSecond())));
         r.settlement().ifPresent(s -> out.setSettlement(settlement(s)));
@@ -234,6 +238,56 @@ final class ProtoMapping {
             out.setDiagnosis(diagnosis);
         });
         return out.build();
+    }
+
+    /**
+     * The inverse of {@link #result} for an OPTIMAL result (what a leader publishes): every field the
+     * read path uses comes back bit for bit; solve statistics and a diagnosis are not carried.
+     */
+    static ClearingResult clearingResult(io.tokenflow.api.v1.ClearingResult r) {
+        if (r.getStatus() != io.tokenflow.api.v1.ClearingStatus.CLEARING_STATUS_OPTIMAL) {
+            throw new IllegalArgumentException("only an OPTIMAL result can be adopted, got " + r.getStatus());
+        }
+        List<io.tokenflow.market.solution.NodePrice> prices = r.getPricesList().stream()
+                .map(p -> new io.tokenflow.market.solution.NodePrice(p.getNode(), p.getWorkloadClass(),
+                        p.getPricePerMTokens(), p.getEnergy(), p.getScarcity(), p.getRouting(), p.getCongestion(),
+                        p.getUnservedPenalty(),
+                        p.getServingNode().isEmpty() ? java.util.Optional.empty()
+                                : java.util.Optional.of(p.getServingNode()),
+                        p.getPathList(), p.getElectricityCost(), p.getOpexCost()))
+                .toList();
+        List<io.tokenflow.market.solution.ProcessingLevel> processing = r.getProcessingList().stream()
+                .map(p -> new io.tokenflow.market.solution.ProcessingLevel(p.getNode(), p.getWorkloadClass(),
+                        p.getTokensPerSecond(), p.getCapacityTokensPerSecond(), p.getScarcityRent()))
+                .toList();
+        List<io.tokenflow.market.solution.ArcFlow> flows = r.getFlowsList().stream()
+                .map(f -> new io.tokenflow.market.solution.ArcFlow(f.getFromNode(), f.getToNode(),
+                        f.getWorkloadClass(), f.getTokensPerSecond()))
+                .toList();
+        List<io.tokenflow.market.solution.LinkState> links = r.getLinksList().stream()
+                .map(l -> new io.tokenflow.market.solution.LinkState(l.getFromNode(), l.getToNode(),
+                        l.getCongestionRent(), l.getUtilization(), l.getTokensPerSecond(), l.getGbPerSecond()))
+                .toList();
+        List<io.tokenflow.market.solution.UnservedDemand> unserved = r.getUnservedList().stream()
+                .map(u -> new io.tokenflow.market.solution.UnservedDemand(u.getNode(), u.getWorkloadClass(),
+                        u.getTokensPerSecond()))
+                .toList();
+        java.util.Optional<io.tokenflow.market.solution.Settlement> settlement = r.hasSettlement()
+                ? java.util.Optional.of(new io.tokenflow.market.solution.Settlement(
+                        r.getSettlement().getUserPaymentsPerHour(), r.getSettlement().getComputeRevenuePerHour(),
+                        r.getSettlement().getNetworkRevenuePerHour(),
+                        r.getSettlement().getMerchandisingSurplusPerHour(), r.getSettlement().getRouteCostPerHour()))
+                : java.util.Optional.empty();
+        return new ClearingResult(r.getScenario(), ClearingStatus.OPTIMAL,
+                r.getBandwidthModel() == io.tokenflow.api.v1.BandwidthModel.BANDWIDTH_MODEL_TRANSFER_AWARE
+                        ? BandwidthModel.TRANSFER_AWARE : BandwidthModel.TOKEN_EQUIVALENT,
+                java.util.OptionalDouble.of(r.getObjectivePerHour()), prices, processing, flows, links, unserved,
+                settlement, java.util.Optional.empty(),
+                new io.tokenflow.market.solution.SolveStats("leader", 0, 0, false));
+    }
+
+    static Instant instant(Timestamp t) {
+        return Instant.ofEpochSecond(t.getSeconds(), t.getNanos());
     }
 
     static Settlement settlement(io.tokenflow.market.solution.Settlement s) {

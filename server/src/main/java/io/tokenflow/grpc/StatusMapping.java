@@ -51,7 +51,7 @@ final class StatusMapping {
         if (e instanceof InvalidScenarioException || e instanceof IllegalArgumentException) {
             return Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException();
         }
-        if (e instanceof NoFeasibleSiteException) {
+        if (e instanceof NoFeasibleSiteException || e instanceof io.tokenflow.service.ReadReplicaException) {
             return Status.FAILED_PRECONDITION.withDescription(e.getMessage()).asRuntimeException();
         }
         if (e instanceof VersionOutOfRangeException) {

@@ -75,7 +75,102 @@ public final class OracleService implements AutoCloseable {
     private final Timer reclearTimer;
     private final Counter acceptedUpdates;
     private final UpdateLog journal;
+    /** Set on a read replica: the leader it follows (then there is no engine, queue or re-clear loop). */
+    private final String leader;
     private volatile boolean closed;
+
+    /** A read replica: no solver; versions arrive through {@link #adopt}. */
+    private OracleService(OracleConfig config, MeterRegistry meters, String leader) {
+        this.leader = leader;
+        this.journal = null;
+        this.config = config;
+        this.meters = meters;
+        this.guard = null;
+        this.engine = null;
+        this.queue = null;
+        this.reclearLoop = null;
+        this.settlements = new SettlementHistory(config.settlementHistory());
+        this.prices = cache("prices");
+        this.sites = cache("sites");
+        this.splits = cache("splits");
+        this.networks = cache("class_networks");
+        this.reclearTimer = Timer.builder("tokenflow.reclear.duration")
+                .description("Time to apply a batch of updates and re-clear the market")
+                .publishPercentileHistogram()
+                .register(meters);
+        this.acceptedUpdates = Counter.builder("tokenflow.updates.accepted")
+                .description("Updates accepted (validated and queued for a re-clear)").register(meters);
+        registerStateGauges();
+    }
+
+    /**
+     * A read replica of {@code leader} (HOST:PORT, named in the refusal of updates): it answers from
+     * the versions {@link #adopt}ed, has none until the first (reads fail with
+     * {@link OracleUnavailableException}), and refuses updates with {@link ReadReplicaException}.
+     */
+    public static OracleService follower(OracleConfig config, MeterRegistry meters, String leader) {
+        return new OracleService(config, meters, java.util.Objects.requireNonNull(leader, "leader"));
+    }
+
+    /** The leader this replica follows; empty on a leader. */
+    public Optional<String> leader() {
+        return Optional.ofNullable(leader);
+    }
+
+    /** Whether a version has been published (a replica has none until it adopts its first). */
+    public boolean ready() {
+        return state.get() != null;
+    }
+
+    /**
+     * On a replica: publishes the leader's version as is (its clear time, scenario and OPTIMAL result)
+     * if it is newer than the one held; the same version again only clears staleness. Returns whether
+     * the state changed.
+     */
+    public synchronized boolean adopt(long version, Instant clearedAt, Scenario scenario, ClearingResult result) {
+        if (leader == null) {
+            throw new IllegalStateException("only a read replica adopts versions");
+        }
+        requireOptimal(result);
+        MarketState current = state.get();
+        if (current != null && version < current.version()) {
+            return false;
+        }
+        if (current != null && version == current.version()) {
+            if (!current.stale()) {
+                return false;
+            }
+            MarketState fresh = new MarketState(current.snapshot(), Optional.empty());
+            state.set(fresh);
+            notifyListeners(fresh);
+            return true;
+        }
+        publish(version, clearedAt, new Cleared(result, scenario));
+        return true;
+    }
+
+    /** On a replica: keeps answering from the version held, marked stale (no-op before the first one). */
+    public synchronized void markStale(String reason) {
+        MarketState current = state.get();
+        if (current == null || current.stale()) {
+            return;
+        }
+        MarketState stale = current.markedStale(new MarketState.Staleness(config.clock().instant(), reason));
+        state.set(stale);
+        notifyListeners(stale);
+    }
+
+    private void registerStateGauges() {
+        Gauge.builder("tokenflow.market.version", state, s -> s.get() == null ? 0 : s.get().version())
+                .description("The market version answers come from").register(meters);
+        Gauge.builder("tokenflow.market.stale", state, s -> s.get() != null && s.get().stale() ? 1 : 0)
+                .description("1 while the last re-clear failed and answers come from an older version")
+                .register(meters);
+        Gauge.builder("tokenflow.market.age", state,
+                        s -> s.get() == null ? 0 : s.get().age(config.clock().instant()).toNanos() / 1e9)
+                .baseUnit("seconds").description("Time since the version answers come from was cleared")
+                .register(meters);
+    }
 
     private OracleService(Scenario scenario, OracleConfig config, MeterRegistry meters,
             Function<Scenario, ClearingEngine> engines, long firstVersion, long lastSeq, UpdateLog journal) {
@@ -83,6 +178,7 @@ public final class OracleService implements AutoCloseable {
             throw new IllegalArgumentException("the first version must be >= 1, got " + firstVersion);
         }
         this.journal = journal;
+        this.leader = null;
         this.config = config;
         this.meters = meters;
         this.guard = new SolverGuard(config, meters);
@@ -118,16 +214,8 @@ public final class OracleService implements AutoCloseable {
         this.engine = opened[0];
         reclearTimer.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
         this.queue = new UpdateQueue(first.scenario(), firstVersion, lastSeq, journal);
-        publish(firstVersion, first);
-        Gauge.builder("tokenflow.market.version", state, s -> s.get().version())
-                .description("The market version answers come from").register(meters);
-        Gauge.builder("tokenflow.market.stale", state, s -> s.get().stale() ? 1 : 0)
-                .description("1 while the last re-clear failed and answers come from an older version")
-                .register(meters);
-        Gauge.builder("tokenflow.market.age", state,
-                        s -> s.get().age(config.clock().instant()).toNanos() / 1e9)
-                .baseUnit("seconds").description("Time since the version answers come from was cleared")
-                .register(meters);
+        publish(firstVersion, config.clock().instant(), first);
+        registerStateGauges();
         Gauge.builder("tokenflow.updates.pending", queue, UpdateQueue::pendingCount)
                 .description("Accepted updates waiting for the next re-clear").register(meters);
         this.reclearLoop = new Thread(this::reclearLoop, "tokenflow-reclear");
@@ -186,8 +274,14 @@ public final class OracleService implements AutoCloseable {
 
     // ---- reads: never lock, never touch the solver ----
 
+    /** @throws OracleUnavailableException on a read replica that has no version yet */
     public MarketState state() {
-        return state.get();
+        MarketState current = state.get();
+        if (current == null) {
+            throw new OracleUnavailableException("this read replica has no market version yet from its leader "
+                    + leader);
+        }
+        return current;
     }
 
     public OracleConfig config() {
@@ -196,7 +290,7 @@ public final class OracleService implements AutoCloseable {
 
     /** The price of one more M tokens of {@code classId} at {@code origin}. */
     public Quote quote(String origin, String classId) {
-        MarketState current = state.get();
+        MarketState current = state();
         current.snapshot().requireKnown(origin, classId);
         return new Quote(current, quoted(current.snapshot(), origin, classId));
     }
@@ -208,7 +302,7 @@ public final class OracleService implements AutoCloseable {
 
     /** Every site {@code classId} may reach from {@code origin}, cheapest delivered cost first. */
     public FeasibleSites feasibleSites(String origin, String classId) {
-        MarketState current = state.get();
+        MarketState current = state();
         MarketSnapshot snapshot = current.snapshot();
         snapshot.requireKnown(origin, classId);
         RouteTable table = splits(snapshot, classId).get(origin);
@@ -227,7 +321,7 @@ public final class OracleService implements AutoCloseable {
      * @throws NoFeasibleSiteException if no site remains
      */
     public RouteDecision route(String origin, String classId, String requestId, Collection<String> excludedNodes) {
-        MarketState current = state.get();
+        MarketState current = state();
         MarketSnapshot snapshot = current.snapshot();
         snapshot.requireKnown(origin, classId);
         if (requestId == null || requestId.isEmpty()) {
@@ -313,6 +407,9 @@ public final class OracleService implements AutoCloseable {
      * @throws io.tokenflow.market.model.UnknownIdException on an unknown id
      */
     public UpdateReceipt submit(List<? extends MarketUpdate> updates) {
+        if (leader != null) {
+            throw new ReadReplicaException(leader);
+        }
         if (journal != null) {
             try {
                 return submitAsync(updates).join();
@@ -333,6 +430,9 @@ public final class OracleService implements AutoCloseable {
      * fails; the batch is then never applied, and the oracle takes no more updates.
      */
     public CompletableFuture<UpdateReceipt> submitAsync(List<? extends MarketUpdate> updates) {
+        if (leader != null) {
+            throw new ReadReplicaException(leader);
+        }
         if (journal == null) {
             return CompletableFuture.completedFuture(submit(updates));
         }
@@ -388,7 +488,7 @@ public final class OracleService implements AutoCloseable {
         CompletableFuture<MarketState> done = new CompletableFuture<>();
         synchronized (waiters) {
             MarketState current = state.get();
-            if (current.version() >= version) {
+            if (current != null && current.version() >= version) {
                 done.complete(current);
             } else if (closed) {
                 done.completeExceptionally(new OracleUnavailableException("the oracle is shutting down"));
@@ -427,7 +527,7 @@ public final class OracleService implements AutoCloseable {
                 requireOptimal(cleared.result());
                 reclearTimer.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
                 queue.cleared(batch);
-                publish(batch.version(), cleared);
+                publish(batch.version(), config.clock().instant(), cleared);
             } catch (ReclearFailedException e) {
                 queue.failed(batch);
                 onFailure(batch, e);
@@ -454,8 +554,7 @@ public final class OracleService implements AutoCloseable {
         }
     }
 
-    private void publish(long version, Cleared cleared) {
-        Instant now = config.clock().instant();
+    private void publish(long version, Instant now, Cleared cleared) {
         MarketSnapshot snapshot = MarketSnapshot.of(version, now, cleared.scenario(), cleared.result());
         settlements.add(new SettlementRecord(version, now, Optional.empty(),
                 SettlementLedger.statement(cleared.scenario(), cleared.result())));
@@ -520,6 +619,10 @@ public final class OracleService implements AutoCloseable {
             return;
         }
         closed = true;
+        if (leader != null) {
+            failWaiters(new OracleUnavailableException("the oracle is shutting down"));
+            return;
+        }
         queue.close();
         reclearLoop.interrupt();
         try {

@@ -1,0 +1,224 @@
+package io.tokenflow.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.health.v1.HealthGrpc;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.tokenflow.api.v1.DemandUpdate;
+import io.tokenflow.api.v1.GetMarketRequest;
+import io.tokenflow.api.v1.PricingOracleGrpc;
+import io.tokenflow.api.v1.QuoteRequest;
+import io.tokenflow.api.v1.QuoteResponse;
+import io.tokenflow.api.v1.UpdateDemandRequest;
+import io.tokenflow.market.model.ComputeNode;
+import io.tokenflow.market.model.Scenario;
+import io.tokenflow.market.model.WorkloadClass;
+import io.tokenflow.market.scenarios.EmbeddedScenarios;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Process level, issue 7: one leader ({@code ./tokenflow serve --data-dir D}) and two read replicas
+ * ({@code ./tokenflow serve --follow 127.0.0.1:PORT}) on loopback. After an update through the
+ * leader, every origin x class Quote agrees across all three (same version, same message); after a
+ * SIGKILL of the leader the replicas keep answering, stale with an age; after the leader restarts on
+ * the same port with its data directory, they come back to its (greater) version, fresh.
+ */
+class ReplicaIT {
+    private static final Pattern LISTENING = Pattern.compile("listening on ([0-9.]+):(\\d+)");
+    private static final long STARTUP_SECONDS = 60;
+    private static final long CATCH_UP_SECONDS = 20;
+
+    private final List<Process> processes = new ArrayList<>();
+    private final List<ManagedChannel> channels = new ArrayList<>();
+
+    @AfterEach
+    void stopAll() throws Exception {
+        for (ManagedChannel c : channels) {
+            c.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+        for (Process p : processes) {
+            if (p.isAlive()) {
+                p.destroyForcibly();
+            }
+        }
+    }
+
+    @Test
+    void replicasAgreeWithTheLeaderAnswerStaleWithoutItAndCatchUpWhenItReturns(@TempDir Path tmp)
+            throws Exception {
+        Path repo = Path.of(System.getProperty("tokenflow.repo.dir", ".")).toAbsolutePath().normalize();
+        Path data = tmp.resolve("leader-data");
+        Scenario scenario = EmbeddedScenarios.get(EmbeddedScenarios.DEFAULT);
+        int leaderPort;
+        try (ServerSocket free = new ServerSocket(0)) {
+            leaderPort = free.getLocalPort();
+        }
+        String leaderAddress = "127.0.0.1:" + leaderPort;
+        Process leader = start(repo, "serve", "--data-dir", data.toString(), "--port", Integer.toString(leaderPort),
+                "--metrics-port", "-1");
+        PricingOracleGrpc.PricingOracleBlockingStub toLeader = stub(leaderPort);
+        List<PricingOracleGrpc.PricingOracleBlockingStub> replicas = new ArrayList<>();
+        List<HealthGrpc.HealthBlockingStub> replicaHealth = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            int port = port(start(repo, "serve", "--follow", leaderAddress, "--port", "0", "--metrics-port", "-1"));
+            replicas.add(stub(port));
+            replicaHealth.add(HealthGrpc.newBlockingStub(channels.get(channels.size() - 1)));
+        }
+
+        // an update through the leader reaches both replicas; every quote agrees
+        long v2 = toLeader.withDeadlineAfter(30, TimeUnit.SECONDS).updateDemand(UpdateDemandRequest.newBuilder()
+                .setWaitForClear(true).addUpdates(DemandUpdate.newBuilder().setOrigin("dallas")
+                        .setWorkloadClass("chat").setTokensPerSecond(6500)).build()).getMarketVersion();
+        for (PricingOracleGrpc.PricingOracleBlockingStub r : replicas) {
+            await("a replica at version " + v2, () -> version(r) == v2);
+        }
+        int compared = 0;
+        for (ComputeNode node : scenario.nodes()) {
+            for (WorkloadClass cls : scenario.classes()) {
+                QuoteRequest q = QuoteRequest.newBuilder().setOrigin(node.id()).setWorkloadClass(cls.id()).build();
+                QuoteResponse l = toLeader.withDeadlineAfter(10, TimeUnit.SECONDS).quote(q);
+                assertEquals(v2, l.getMarketVersion());
+                for (PricingOracleGrpc.PricingOracleBlockingStub r : replicas) {
+                    assertEquals(l, r.withDeadlineAfter(10, TimeUnit.SECONDS).quote(q), q.toString());
+                }
+                compared++;
+            }
+        }
+        assertEquals(scenario.nodes().size() * scenario.classes().size(), compared);
+        for (HealthGrpc.HealthBlockingStub h : replicaHealth) {
+            assertEquals(ServingStatus.SERVING, h.check(HealthCheckRequest.getDefaultInstance()).getStatus());
+        }
+
+        // SIGKILL the leader: the replicas answer from v2, stale, with an age
+        leader.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        QuoteRequest dallasChat = QuoteRequest.newBuilder().setOrigin("dallas").setWorkloadClass("chat").build();
+        for (PricingOracleGrpc.PricingOracleBlockingStub r : replicas) {
+            await("a stale replica", () -> r.withDeadlineAfter(10, TimeUnit.SECONDS).quote(dallasChat).getStale());
+            QuoteResponse stale = r.withDeadlineAfter(10, TimeUnit.SECONDS).quote(dallasChat);
+            assertEquals(v2, stale.getMarketVersion());
+            assertTrue(stale.hasAge(), "a stale answer carries its age");
+        }
+        for (HealthGrpc.HealthBlockingStub h : replicaHealth) {
+            assertEquals(ServingStatus.SERVING, h.check(HealthCheckRequest.getDefaultInstance()).getStatus(),
+                    "stale answers are still answers");
+        }
+
+        // restart the leader on the same port with its data: a greater version, which the replicas adopt
+        start(repo, "serve", "--data-dir", data.toString(), "--port", Integer.toString(leaderPort),
+                "--metrics-port", "-1");
+        long restarted = version(toLeader);
+        assertTrue(restarted > v2, "the restarted leader's version " + restarted + " is above " + v2);
+        for (PricingOracleGrpc.PricingOracleBlockingStub r : replicas) {
+            await("a replica back at version " + restarted, () -> {
+                QuoteResponse q = r.withDeadlineAfter(10, TimeUnit.SECONDS).quote(dallasChat);
+                return q.getMarketVersion() == restarted && !q.getStale();
+            });
+            assertEquals(toLeader.withDeadlineAfter(10, TimeUnit.SECONDS).quote(dallasChat),
+                    r.withDeadlineAfter(10, TimeUnit.SECONDS).quote(dallasChat));
+        }
+    }
+
+    private PricingOracleGrpc.PricingOracleBlockingStub stub(int port) {
+        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+        channels.add(channel);
+        return PricingOracleGrpc.newBlockingStub(channel);
+    }
+
+    private static long version(PricingOracleGrpc.PricingOracleBlockingStub stub) {
+        try {
+            return stub.withDeadlineAfter(10, TimeUnit.SECONDS).getMarket(GetMarketRequest.getDefaultInstance())
+                    .getMarketVersion();
+        } catch (StatusRuntimeException e) {
+            return 0; // a replica without a version yet
+        }
+    }
+
+    private static void await(String what, BooleanSupplier done) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(CATCH_UP_SECONDS);
+        while (true) {
+            try {
+                if (done.getAsBoolean()) {
+                    return;
+                }
+            } catch (StatusRuntimeException e) {
+                // not there yet
+            }
+            if (System.nanoTime() > deadline) {
+                fail("timed out after " + CATCH_UP_SECONDS + " s waiting for " + what);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    private final List<StringBuilder> outputs = new ArrayList<>();
+
+    /** Starts {@code ./tokenflow ARGS}, waits for its listening line. */
+    private Process start(Path repo, String... args) throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add(repo.resolve("tokenflow").toString());
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).directory(repo.toFile()).redirectErrorStream(true).start();
+        processes.add(p);
+        StringBuilder output = new StringBuilder();
+        outputs.add(output);
+        Thread reader = new Thread(() -> {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(),
+                    StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                    synchronized (output) {
+                        output.append(line).append('\n');
+                        output.notifyAll();
+                    }
+                }
+            } catch (java.io.IOException e) {
+                // the process died
+            }
+        }, "process-output");
+        reader.setDaemon(true);
+        reader.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(STARTUP_SECONDS);
+        synchronized (output) {
+            while (!LISTENING.matcher(output).find()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || !p.isAlive()) {
+                    output.wait(500);
+                    fail("'tokenflow " + String.join(" ", args) + "' did not start (alive: " + p.isAlive()
+                            + "):\n" + output);
+                }
+                output.wait(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left), 200)));
+            }
+        }
+        return p;
+    }
+
+    private int port(Process p) {
+        StringBuilder output = outputs.get(processes.indexOf(p));
+        synchronized (output) {
+            Matcher m = LISTENING.matcher(output);
+            if (!m.find()) {
+                throw new IllegalStateException("no listening line");
+            }
+            return Integer.parseInt(m.group(2));
+        }
+    }
+}
