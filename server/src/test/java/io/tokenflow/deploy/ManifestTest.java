@@ -305,12 +305,25 @@ class ManifestTest {
         int i = args.indexOf("--follow");
         assertTrue(i >= 0 && i + 1 < args.size(), "the replica args carry --follow HOST:PORT: " + args);
         JsonNode leaderSvc = findIn(BASE, "Service", LEADER_SERVICE).orElseThrow();
-        Set<String> leaderPorts = stream(leaderSvc.path("spec").path("ports")).map(p -> p.path("port").asText()).collect(Collectors.toSet());
+        Set<String> leaderPorts = stream(leaderSvc.path("spec").path("ports"))
+                .filter(p -> text(p, "targetPort").equals("grpc") || text(p, "targetPort").equals(GRPC_PORT))
+                .map(p -> p.path("port").asText()).collect(Collectors.toSet());
         String[] hostPort = args.get(i + 1).split(":");
         assertEquals(2, hostPort.length, "--follow HOST:PORT, got " + args.get(i + 1));
         assertEquals(LEADER_SERVICE, hostPort[0].split("\\.")[0], "--follow names the leader Service");
-        assertTrue(leaderPorts.contains(hostPort[1]), "--follow uses a port of Service " + LEADER_SERVICE + " " + leaderPorts);
-        assertFalse(args.contains("--data-dir"), "a replica keeps no data dir");
+        assertTrue(leaderPorts.contains(hostPort[1]), "--follow uses the gRPC port of Service " + LEADER_SERVICE + " " + leaderPorts);
+        assertTrue(serveHasFollow(), "this build's serve has --follow");
+        // the options serve --follow refuses at start (ServeCommand.LEADER_ONLY)
+        for (String leaderOnly : List.of("--data-dir", "--snapshot-every", "--scenario", "--solver", "--unserved-penalty",
+                "--clear-timeout", "--max-batch")) {
+            assertFalse(args.contains(leaderOnly), "a read replica refuses " + leaderOnly);
+        }
+        PodContainer leader = containers().stream().filter(c -> c.workload.startsWith("StatefulSet/")).findFirst().orElseThrow();
+        if (optionValue(leader, "--auth").isPresent()) {
+            assertTrue(optionValue(pc, "--leader-token").isPresent(), "the leader runs --auth: the replicas need --leader-token");
+        }
+        assertEquals(optionValue(leader, "--tls-cert").isPresent(), optionValue(pc, "--leader-tls-ca").isPresent(),
+                "the replicas speak TLS to the leader exactly when it serves TLS");
     }
 
     @Test
@@ -418,19 +431,8 @@ class ManifestTest {
 
     /** Parses args with the real {@code tokenflow} command line; fails the test if picocli refuses them. */
     private static ParseResult parse(List<String> args) {
-        List<String> effective = new ArrayList<>(args);
-        if (!serveHasFollow() && effective.contains("--follow")) {
-            // written against the read-replica contract (serve --follow HOST:PORT --leader-token TOKEN)
-            // before that branch lands: check the rest against this build's CLI
-            int i = effective.indexOf("--follow");
-            effective.subList(i, i + 2).clear();
-            int t = effective.indexOf("--leader-token");
-            if (t >= 0) {
-                effective.subList(t, t + 2).clear();
-            }
-        }
         try {
-            return new CommandLine(new TokenflowCommand()).parseArgs(effective.toArray(String[]::new));
+            return new CommandLine(new TokenflowCommand()).parseArgs(args.toArray(String[]::new));
         } catch (CommandLine.ParameterException e) {
             return fail("the CLI refuses " + args + ": " + e.getMessage());
         }
