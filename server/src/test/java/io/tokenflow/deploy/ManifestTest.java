@@ -23,7 +23,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -337,7 +336,7 @@ class ManifestTest {
             assertTrue(serve.unmatched().isEmpty(), pc.workload + ": unmatched args " + serve.unmatched());
             Set<String> mounts = mountPaths(pc);
             for (OptionSpec o : serve.matchedOptions()) {
-                String value = String.valueOf((Object) serve.matchedOptionValue(o.longestName(), null));
+                String value = String.valueOf(o.getValue());
                 boolean isFile = o.type() == Path.class || (o.longestName().equals("--scenario") && value.contains("/"));
                 if (isFile) {
                     assertTrue(mounts.stream().anyMatch(m -> value.equals(m) || value.startsWith(m + "/")),
@@ -512,8 +511,7 @@ class ManifestTest {
         if (selector.isEmpty()) {
             return false;
         }
-        for (Iterator<Map.Entry<String, JsonNode>> it = selector.fields(); it.hasNext();) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : selector.properties()) {
             if (!e.getValue().asText().equals(labels.path(e.getKey()).asText(null))) {
                 return false;
             }
