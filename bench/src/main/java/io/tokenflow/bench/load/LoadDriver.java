@@ -83,7 +83,7 @@ public final class LoadDriver {
         String updateClass;
         double updateFactor = 0.8;
         boolean waitForClear = true;
-        long serverPid = -1;
+        List<Long> serverPids = new ArrayList<>();
         Path json;
 
         static Options parse(String[] args) {
@@ -106,7 +106,11 @@ public final class LoadDriver {
                     case "--update-class" -> o.updateClass = args[++i];
                     case "--update-factor" -> o.updateFactor = Double.parseDouble(args[++i]);
                     case "--no-wait-for-clear" -> o.waitForClear = false;
-                    case "--server-pid" -> o.serverPid = Long.parseLong(args[++i]);
+                    case "--server-pid" -> {
+                        for (String pid : args[++i].split(",")) {
+                            o.serverPids.add(Long.parseLong(pid.trim()));
+                        }
+                    }
                     case "--json" -> o.json = Path.of(args[++i]);
                     case "--quiet-below" -> o.quietBelowCores = Double.parseDouble(args[++i]);
                     case "--quiet-wait-s" -> o.quietWaitSeconds = Double.parseDouble(args[++i]);
@@ -140,7 +144,7 @@ public final class LoadDriver {
 
         static void usage() {
             System.out.println("""
-                    usage: LoadDriver --target 127.0.0.1:PORT [options]
+                    usage: LoadDriver --target 127.0.0.1:PORT[,127.0.0.1:PORT...] [options] (connections round-robin over the targets)
                       --service oracle|echo     method to call: tokenflow.v1.PricingOracle/Quote (default) or
                                                 tokenflow.bench.Echo/Quote
                       --requests FILE           origin<TAB>class per line; default (oracle only): every
@@ -156,7 +160,7 @@ public final class LoadDriver {
                                                 first priced origin x class)
                       --update-factor F         alternate F x capacity and capacity (default 0.8)
                       --no-wait-for-clear       do not ask updates to wait for their clear
-                      --server-pid PID          report that process's CPU time over the window
+                      --server-pid PID[,PID...] report those processes' CPU time (summed) over the window
                       --label NAME              name of this run in the output
                       --json FILE               also write the figures as JSON
                       --quiet-below CORES       before starting, wait until the machine's busy cores over 1 s
@@ -469,9 +473,11 @@ public final class LoadDriver {
             System.exit(2);
             return;
         }
-        InetSocketAddress target;
+        List<InetSocketAddress> target = new ArrayList<>();
         try {
-            target = Loopback.target(o.target);
+            for (String t : o.target.split(",")) {
+                target.add(Loopback.target(t.trim()));
+            }
         } catch (IllegalArgumentException e) {
             System.err.println("LoadDriver: " + e.getMessage());
             System.exit(2);
@@ -496,12 +502,17 @@ public final class LoadDriver {
         return NettyChannelBuilder.forAddress(target).usePlaintext().directExecutor().build();
     }
 
-    static Map<String, Object> run(Options o, InetSocketAddress target) throws Exception {
+    /**
+     * {@code targets}: one or more servers of the same market; connection {@code i} goes to target
+     * {@code i mod n} (round-robin), updates and the request list to the first (the leader).
+     */
+    static Map<String, Object> run(Options o, List<InetSocketAddress> targets) throws Exception {
+        InetSocketAddress target = targets.get(0);
         MethodDescriptor<QuoteRequest, QuoteResponse> method =
                 o.service.equals("echo") ? EchoServer.QUOTE : PricingOracleGrpc.getQuoteMethod();
         List<ManagedChannel> channels = new ArrayList<>();
         for (int i = 0; i < o.channels; i++) {
-            channels.add(channel(target));
+            channels.add(channel(targets.get(i % targets.size())));
         }
         ManagedChannel control = channel(target);
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -540,7 +551,8 @@ public final class LoadDriver {
             long t0 = System.nanoTime();
             run.measureStart = t0 + warmupNanos;
             run.measureEnd = run.measureStart + measureNanos;
-            Optional<ProcessHandle> server = o.serverPid > 0 ? ProcessHandle.of(o.serverPid) : Optional.empty();
+            List<ProcessHandle> server = o.serverPids.stream().map(ProcessHandle::of).flatMap(Optional::stream)
+                    .toList();
             CpuSample[] samples = new CpuSample[2];
             scheduler.schedule(() -> samples[0] = CpuSample.take(server), warmupNanos, TimeUnit.NANOSECONDS);
             scheduler.schedule(() -> samples[1] = CpuSample.take(server), warmupNanos + measureNanos,
@@ -643,10 +655,10 @@ public final class LoadDriver {
         double busy = Double.NaN;
         boolean quiet = false;
         if (o.quietWaitSeconds > 0) {
-            CpuSample a = CpuSample.take(Optional.empty());
+            CpuSample a = CpuSample.take(List.of());
             while (a.machineTotalTicks() >= 0) {
                 Thread.sleep(1_000);
-                CpuSample b = CpuSample.take(Optional.empty());
+                CpuSample b = CpuSample.take(List.of());
                 long total = b.machineTotalTicks() - a.machineTotalTicks();
                 busy = total > 0 ? (double) (b.machineBusyTicks() - a.machineBusyTicks()) / total * cores : Double.NaN;
                 if (busy < o.quietBelowCores) {
@@ -791,7 +803,7 @@ public final class LoadDriver {
     /** CPU times at one instant: machine-wide from /proc/stat, this JVM's and the server's. */
     record CpuSample(long wallNanos, long machineBusyTicks, long machineTotalTicks, long driverCpuNanos,
             long serverCpuNanos) {
-        static CpuSample take(Optional<ProcessHandle> server) {
+        static CpuSample take(List<ProcessHandle> server) {
             long busy = -1;
             long total = -1;
             try {
@@ -810,7 +822,11 @@ public final class LoadDriver {
                 // not Linux: leave the machine figures out
             }
             long driver = ProcessHandle.current().info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(-1L);
-            long srv = server.flatMap(p -> p.info().totalCpuDuration()).map(java.time.Duration::toNanos).orElse(-1L);
+            long srv = server.isEmpty() ? -1 : 0;
+            for (ProcessHandle p : server) {
+                long one = p.info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(-1L);
+                srv = srv < 0 || one < 0 ? -1 : srv + one;
+            }
             return new CpuSample(System.nanoTime(), busy, total, driver, srv);
         }
 
