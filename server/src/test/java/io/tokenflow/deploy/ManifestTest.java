@@ -336,7 +336,8 @@ class ManifestTest {
             assertTrue(serve.unmatched().isEmpty(), pc.workload + ": unmatched args " + serve.unmatched());
             Set<String> mounts = mountPaths(pc);
             for (OptionSpec o : serve.matchedOptions()) {
-                String value = String.valueOf(o.getValue());
+                Object parsedValue = o.getValue();
+                String value = String.valueOf(parsedValue);
                 boolean isFile = o.type() == Path.class || (o.longestName().equals("--scenario") && value.contains("/"));
                 if (isFile) {
                     assertTrue(mounts.stream().anyMatch(m -> value.equals(m) || value.startsWith(m + "/")),
