@@ -64,10 +64,7 @@ public final class OracleService implements AutoCloseable {
     private final UpdateQueue queue;
     private final AtomicReference<MarketState> state = new AtomicReference<>();
     private final SettlementHistory settlements;
-    private final Cache<PriceKey, QuotedPrice> prices;
-    private final Cache<PriceKey, List<DeliverySite>> sites;
-    private final Cache<SplitKey, Map<String, RouteTable>> splits;
-    private final Cache<NetworkKey, ClassNetwork> networks;
+    private final AnswerCaches caches;
     private final List<Consumer<MarketState>> listeners = new CopyOnWriteArrayList<>();
     private final TreeMap<Long, List<CompletableFuture<MarketState>>> waiters = new TreeMap<>();
     private final Thread reclearLoop;
@@ -90,16 +87,9 @@ public final class OracleService implements AutoCloseable {
         this.queue = null;
         this.reclearLoop = null;
         this.settlements = new SettlementHistory(config.settlementHistory());
-        this.prices = cache("prices");
-        this.sites = cache("sites");
-        this.splits = cache("splits");
-        this.networks = cache("class_networks");
-        this.reclearTimer = Timer.builder("tokenflow.reclear.duration")
-                .description("Time to apply a batch of updates and re-clear the market")
-                .publishPercentileHistogram()
-                .register(meters);
-        this.acceptedUpdates = Counter.builder("tokenflow.updates.accepted")
-                .description("Updates accepted (validated and queued for a re-clear)").register(meters);
+        this.caches = new AnswerCaches(config.cacheMaxEntries(), meters);
+        this.reclearTimer = reclearTimer(meters);
+        this.acceptedUpdates = acceptedUpdates(meters);
         registerStateGauges();
     }
 
@@ -183,16 +173,9 @@ public final class OracleService implements AutoCloseable {
         this.meters = meters;
         this.guard = new SolverGuard(config, meters);
         this.settlements = new SettlementHistory(config.settlementHistory());
-        this.prices = cache("prices");
-        this.sites = cache("sites");
-        this.splits = cache("splits");
-        this.networks = cache("class_networks");
-        this.reclearTimer = Timer.builder("tokenflow.reclear.duration")
-                .description("Time to apply a batch of updates and re-clear the market")
-                .publishPercentileHistogram()
-                .register(meters);
-        this.acceptedUpdates = Counter.builder("tokenflow.updates.accepted")
-                .description("Updates accepted (validated and queued for a re-clear)").register(meters);
+        this.caches = new AnswerCaches(config.cacheMaxEntries(), meters);
+        this.reclearTimer = reclearTimer(meters);
+        this.acceptedUpdates = acceptedUpdates(meters);
 
         Scenario served = withDefaultPenalty(scenario, config.defaultUnservedPenaltyPerMTokens());
         ClearingEngine[] opened = new ClearingEngine[1];
@@ -263,13 +246,51 @@ public final class OracleService implements AutoCloseable {
         return scenario.withClasses(c -> c.mustServe() ? c.withUnservedPenalty(penaltyPerMTokens) : c);
     }
 
-    private <K, V> Cache<K, V> cache(String name) {
-        // maintenance runs on the reading thread: handing it to the common pool costs a thread wake-up
-        // per drain, which on a busy 2-core machine is dearer than the work itself
-        Cache<K, V> cache = Caffeine.newBuilder().maximumSize(config.cacheMaxEntries()).executor(Runnable::run)
-                .recordStats().build();
-        CaffeineCacheMetrics.monitor(meters, cache, "tokenflow." + name);
-        return cache;
+    /**
+     * The answers derived from a version, computed once and shared by every reader: prices per
+     * (version, origin, class), delivered-cost site lists per (version, origin, class), flow splits per
+     * (version, class), and class networks per (topology, class). Hit rates go to metrics.
+     */
+    private static final class AnswerCaches {
+        final Cache<PriceKey, QuotedPrice> prices;
+        final Cache<PriceKey, List<DeliverySite>> sites;
+        final Cache<SplitKey, Map<String, RouteTable>> splits;
+        final Cache<NetworkKey, ClassNetwork> networks;
+
+        AnswerCaches(long maxEntries, MeterRegistry meters) {
+            prices = cache("prices", maxEntries, meters);
+            sites = cache("sites", maxEntries, meters);
+            splits = cache("splits", maxEntries, meters);
+            networks = cache("class_networks", maxEntries, meters);
+        }
+
+        private static <K, V> Cache<K, V> cache(String name, long maxEntries, MeterRegistry meters) {
+            // maintenance runs on the reading thread: handing it to the common pool costs a thread wake-up
+            // per drain, which on a busy 2-core machine is dearer than the work itself
+            Cache<K, V> cache = Caffeine.newBuilder().maximumSize(maxEntries).executor(Runnable::run)
+                    .recordStats().build();
+            CaffeineCacheMetrics.monitor(meters, cache, "tokenflow." + name);
+            return cache;
+        }
+
+        /** Answers of superseded versions only serve readers that took the old state a moment ago. */
+        void dropSupersededVersions() {
+            prices.invalidateAll();
+            sites.invalidateAll();
+            splits.invalidateAll();
+        }
+    }
+
+    private static Timer reclearTimer(MeterRegistry meters) {
+        return Timer.builder("tokenflow.reclear.duration")
+                .description("Time to apply a batch of updates and re-clear the market")
+                .publishPercentileHistogram()
+                .register(meters);
+    }
+
+    private static Counter acceptedUpdates(MeterRegistry meters) {
+        return Counter.builder("tokenflow.updates.accepted")
+                .description("Updates accepted (validated and queued for a re-clear)").register(meters);
     }
 
     // ---- reads: never lock, never touch the solver ----
@@ -296,7 +317,7 @@ public final class OracleService implements AutoCloseable {
     }
 
     private QuotedPrice quoted(MarketSnapshot snapshot, String origin, String classId) {
-        return prices.get(new PriceKey(snapshot.version(), origin, classId),
+        return caches.prices.get(new PriceKey(snapshot.version(), origin, classId),
                 k -> new QuotedPrice(snapshot.result().price(origin, classId)));
     }
 
@@ -360,17 +381,17 @@ public final class OracleService implements AutoCloseable {
     }
 
     private List<DeliverySite> sites(MarketSnapshot snapshot, String origin, String classId) {
-        return sites.get(new PriceKey(snapshot.version(), origin, classId),
+        return caches.sites.get(new PriceKey(snapshot.version(), origin, classId),
                 k -> snapshot.analysis().feasibleSites(network(snapshot, classId), origin));
     }
 
     private ClassNetwork network(MarketSnapshot snapshot, String classId) {
-        return networks.get(new NetworkKey(snapshot.topology(), classId),
+        return caches.networks.get(new NetworkKey(snapshot.topology(), classId),
                 k -> ClassNetwork.of(snapshot.scenario(), classId));
     }
 
     private Map<String, RouteTable> splits(MarketSnapshot snapshot, String classId) {
-        return splits.get(new SplitKey(snapshot.version(), classId), k -> {
+        return caches.splits.get(new SplitKey(snapshot.version(), classId), k -> {
             Map<String, RouteTable> tables = new HashMap<>();
             snapshot.analysis().servingSplit(classId).forEach((o, shares) -> tables.put(o, new RouteTable(shares)));
             return Map.copyOf(tables);
@@ -560,10 +581,7 @@ public final class OracleService implements AutoCloseable {
                 SettlementLedger.statement(cleared.scenario(), cleared.result())));
         MarketState next = new MarketState(snapshot, Optional.empty());
         state.set(next);
-        // answers of superseded versions only serve readers that took the old state a moment ago
-        prices.invalidateAll();
-        sites.invalidateAll();
-        splits.invalidateAll();
+        caches.dropSupersededVersions();
         List<CompletableFuture<MarketState>> ready = new ArrayList<>();
         synchronized (waiters) {
             Map<Long, List<CompletableFuture<MarketState>>> due = waiters.headMap(version, true);
