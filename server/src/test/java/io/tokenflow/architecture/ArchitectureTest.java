@@ -80,6 +80,24 @@ class ArchitectureTest {
                 .check(production);
     }
 
+    /**
+     * Reports (io.tokenflow.report) draw what the engine computed: they read market results and never
+     * reach the oracle's service, its transport or the CLI; the engine and the oracle never draw.
+     */
+    @Test
+    void reportsOnlyReadMarketResults() {
+        noClasses().that().resideInAPackage("io.tokenflow.report..")
+                .should().dependOnClassesThat().resideInAnyPackage(
+                        "io.tokenflow.service..", "io.tokenflow.grpc..", "io.tokenflow.security..",
+                        "io.tokenflow.cli..", "io.tokenflow.api..", "io.grpc..", "com.google.protobuf..", "picocli..",
+                        "com.google.ortools..")
+                .check(production);
+        noClasses().that().resideInAnyPackage("io.tokenflow.market..", "io.tokenflow.service..",
+                        "io.tokenflow.grpc..", "io.tokenflow.security..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.tokenflow.report..", "org.knowm.xchart..")
+                .check(production);
+    }
+
     @Test
     void exactlyOneClassTalksToOrTools() {
         List<String> users = production.stream()

@@ -105,6 +105,16 @@ public record Scenario(
         throw new UnknownIdException("class", classId);
     }
 
+    /** The directed link from → to; fails with UnknownIdException if there is none. */
+    public Link link(String from, String to) {
+        for (Link link : links) {
+            if (link.from().equals(from) && link.to().equals(to)) {
+                return link;
+            }
+        }
+        throw new UnknownIdException("link", from + "->" + to);
+    }
+
     public ComputeNode node(String nodeId) {
         return nodes.get(nodeIndex(nodeId));
     }
