@@ -49,18 +49,25 @@ final class SweepCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         List<Double> list = parseScales(scales);
         ScenarioOptions options = variants.toOptions();
-        List<DemandSweep.Point> points;
-        if (EmbeddedScenarios.exists(scenario)) {
-            points = DemandSweep.run(s -> EmbeddedScenarios.get(scenario, options.withScale(s)), list, solver);
-        } else {
-            Scenario base = ScenarioSource.load(scenario, options, System.in);
-            points = DemandSweep.run(base::withDemandScaled, list, solver);
-        }
+        List<DemandSweep.Point> points = sweep(scenario, options, list, solver);
         spec.commandLine().getErr().printf(Locale.ROOT, "# scarcePairs: rent >= %s $/M tokens; congestedLinks: rent > 0;"
                 + " saturatedLinks: load >= capacity%n", scarcityThreshold);
         spec.commandLine().getOut().print(DemandSweep.csv(points, new MarketIndicators(scarcityThreshold)));
         spec.commandLine().getOut().flush();
         return 0;
+    }
+
+    /**
+     * Sweeps an embedded scenario at the paper's absolute scales (five-node 35 is the paper's 35x) or a
+     * file's demand multiplied by each scale.
+     */
+    static List<DemandSweep.Point> sweep(String scenario, ScenarioOptions options, List<Double> scales,
+            SolverKind solver) throws java.io.IOException {
+        if (EmbeddedScenarios.exists(scenario)) {
+            return DemandSweep.run(s -> EmbeddedScenarios.get(scenario, options.withScale(s)), scales, solver);
+        }
+        Scenario base = ScenarioSource.load(scenario, options, System.in);
+        return DemandSweep.run(base::withDemandScaled, scales, solver);
     }
 
     /** Parses {@code 1..45}, {@code 5..45:5} and comma lists of those and of single numbers. */

@@ -1,0 +1,159 @@
+package io.tokenflow.cli;
+
+import io.grpc.ManagedChannel;
+import io.tokenflow.api.v1.CapacityUpdate;
+import io.tokenflow.api.v1.DemandUpdate;
+import io.tokenflow.api.v1.ElectricityPriceUpdate;
+import io.tokenflow.api.v1.LinkCapacityUpdate;
+import io.tokenflow.api.v1.PricingOracleGrpc;
+import io.tokenflow.api.v1.UpdateCapacityRequest;
+import io.tokenflow.api.v1.UpdateDemandRequest;
+import io.tokenflow.api.v1.UpdateElectricityPriceRequest;
+import io.tokenflow.api.v1.UpdateLinkCapacityRequest;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code tokenflow update}: pushes capacity, demand, electricity price and link capacity changes to a
+ * running oracle, as a provider's or operator's script would. One call per kind of change, each all or
+ * nothing, in the order capacity, demand, electricity, link.
+ */
+@Command(name = "update", mixinStandardHelpOptions = true,
+        description = {"Push changes to a running oracle and wait until the version that includes them is cleared.",
+            "Each kind of change is one call, all or nothing; several kinds make several calls (and versions,",
+            "unless the oracle coalesces them). Prints one line per call: kind, changes, version."})
+final class UpdateCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--target", required = true, paramLabel = "HOST:PORT", description = "The oracle to update.")
+    String target;
+
+    @Option(names = "--capacity", paramLabel = "NODE/CLASS=TOKENS_PER_S",
+            description = "Serving capacity C of a node for a class, e.g. dallas/image=120000.")
+    List<String> capacity = new ArrayList<>();
+
+    @Option(names = "--demand", paramLabel = "ORIGIN/CLASS=TOKENS_PER_S",
+            description = "Demand d arising at an origin for a class, e.g. ashburn/chat=250000.")
+    List<String> demand = new ArrayList<>();
+
+    @Option(names = "--electricity", paramLabel = "NODE=USD_PER_KWH",
+            description = "Electricity price p of a node, e.g. seattle=0.09.")
+    List<String> electricity = new ArrayList<>();
+
+    @Option(names = "--link", paramLabel = "FROM:TO=GBPS",
+            description = "Capacity of one directed link, e.g. silicon-valley:seattle=200.")
+    List<String> link = new ArrayList<>();
+
+    @Option(names = "--no-wait", description = "Return once the oracle has accepted the changes, before the clear.")
+    boolean noWait;
+
+    @Option(names = "--tls-ca", paramLabel = "PEM", description = "Speak TLS, trusting the CA certificates in this file.")
+    Path tlsCa;
+
+    @Option(names = "--token", paramLabel = "TOKEN",
+            description = "Send 'authorization: Bearer TOKEN' (a provider's or operator's token under --auth).")
+    String token;
+
+    @Option(names = "--deadline", defaultValue = "30s", converter = ServeCommand.DurationConverter.class,
+            paramLabel = "DURATION", description = "Give up on each call after this long (default: ${DEFAULT-VALUE}).")
+    Duration deadline;
+
+    /** One parsed {@code KEY=VALUE} where KEY is {@code A}, {@code A/B} or {@code A:B}. */
+    private record Change(String first, String second, double value) {}
+
+    @Override
+    public Integer call() throws InterruptedException {
+        List<Change> capacities = parse("--capacity", capacity, '/');
+        List<Change> demands = parse("--demand", demand, '/');
+        List<Change> prices = parse("--electricity", electricity, (char) 0);
+        List<Change> links = parse("--link", link, ':');
+        if (capacities.isEmpty() && demands.isEmpty() && prices.isEmpty() && links.isEmpty()) {
+            throw new IllegalArgumentException("nothing to update: give --capacity, --demand, --electricity or --link");
+        }
+        boolean wait = !noWait;
+        ManagedChannel channel = ClientSecurityOptions.channel(target, tlsCa, token);
+        try {
+            if (!capacities.isEmpty()) {
+                UpdateCapacityRequest.Builder request = UpdateCapacityRequest.newBuilder().setWaitForClear(wait);
+                capacities.forEach(c -> request.addUpdates(CapacityUpdate.newBuilder().setNode(c.first())
+                        .setWorkloadClass(c.second()).setTokensPerSecond(c.value())));
+                var response = stub(channel).updateCapacity(request.build());
+                print("capacity", capacity, response.getMarketVersion(), response.getCleared());
+            }
+            if (!demands.isEmpty()) {
+                UpdateDemandRequest.Builder request = UpdateDemandRequest.newBuilder().setWaitForClear(wait);
+                demands.forEach(c -> request.addUpdates(DemandUpdate.newBuilder().setOrigin(c.first())
+                        .setWorkloadClass(c.second()).setTokensPerSecond(c.value())));
+                var response = stub(channel).updateDemand(request.build());
+                print("demand", demand, response.getMarketVersion(), response.getCleared());
+            }
+            if (!prices.isEmpty()) {
+                UpdateElectricityPriceRequest.Builder request =
+                        UpdateElectricityPriceRequest.newBuilder().setWaitForClear(wait);
+                prices.forEach(c -> request.addUpdates(ElectricityPriceUpdate.newBuilder().setNode(c.first())
+                        .setPricePerKwh(c.value())));
+                var response = stub(channel).updateElectricityPrice(request.build());
+                print("electricity", electricity, response.getMarketVersion(), response.getCleared());
+            }
+            if (!links.isEmpty()) {
+                UpdateLinkCapacityRequest.Builder request = UpdateLinkCapacityRequest.newBuilder().setWaitForClear(wait);
+                links.forEach(c -> request.addUpdates(LinkCapacityUpdate.newBuilder().setFromNode(c.first())
+                        .setToNode(c.second()).setCapacityGbps(c.value())));
+                var response = stub(channel).updateLinkCapacity(request.build());
+                print("link", link, response.getMarketVersion(), response.getCleared());
+            }
+            return 0;
+        } finally {
+            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+
+    private PricingOracleGrpc.PricingOracleBlockingStub stub(ManagedChannel channel) {
+        return PricingOracleGrpc.newBlockingStub(channel).withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void print(String kind, List<String> changes, long version, boolean cleared) {
+        spec.commandLine().getOut().println(kind + " " + String.join(" ", changes) + ": version " + version
+                + (cleared ? " cleared" : " accepted, not cleared yet"));
+        spec.commandLine().getOut().flush();
+    }
+
+    /** Parses each {@code KEY=VALUE}; with a separator the key must be two non-empty ids joined by it. */
+    private static List<Change> parse(String option, List<String> values, char separator) {
+        List<Change> changes = new ArrayList<>();
+        for (String text : values) {
+            int eq = text.lastIndexOf('=');
+            String key = eq < 0 ? "" : text.substring(0, eq);
+            int sep = separator == 0 ? -1 : key.indexOf(separator);
+            boolean shaped = eq > 0 && (separator == 0 ? !key.isEmpty() : sep > 0 && sep < key.length() - 1);
+            String shape = option + switch (option) {
+                case "--capacity" -> " NODE/CLASS=TOKENS_PER_S";
+                case "--demand" -> " ORIGIN/CLASS=TOKENS_PER_S";
+                case "--electricity" -> " NODE=USD_PER_KWH";
+                default -> " FROM:TO=GBPS";
+            };
+            if (!shaped) {
+                throw new IllegalArgumentException(shape + " expected, got '" + text + "'");
+            }
+            double value;
+            try {
+                value = Double.parseDouble(text.substring(eq + 1));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(shape + ": the value must be a number, got '"
+                        + text.substring(eq + 1) + "'");
+            }
+            changes.add(separator == 0 ? new Change(key, "", value)
+                    : new Change(key.substring(0, sep), key.substring(sep + 1), value));
+        }
+        return changes;
+    }
+}
