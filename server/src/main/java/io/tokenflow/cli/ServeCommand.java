@@ -64,8 +64,8 @@ final class ServeCommand implements Callable<Integer> {
     int settlementHistory;
 
     @Option(names = "--price-history", defaultValue = "4096", paramLabel = "VERSIONS",
-            description = "Cleared versions whose prices and causes PriceHistory answers, about 4 KB each on"
-                    + " twenty nodes x four classes (default: ${DEFAULT-VALUE}).")
+            description = "Cleared versions whose prices and causes PriceHistory answers; each costs about 56"
+                    + " bytes per origin x class whose price it moved (default: ${DEFAULT-VALUE}).")
     int priceHistory;
 
     @Option(names = "--max-batch", defaultValue = "10000", paramLabel = "UPDATES",

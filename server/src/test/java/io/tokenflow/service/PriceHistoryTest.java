@@ -12,8 +12,10 @@ import io.tokenflow.market.solution.ClearingResult;
 import io.tokenflow.market.solution.NodePrice;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -86,5 +88,64 @@ class PriceHistoryTest {
         assertEquals("price history must be >= 1, got 0",
                 assertThrows(IllegalArgumentException.class, () -> new PriceHistory(0)).getMessage());
         assertTrue(history.size() == 3);
+    }
+
+    /** {@code base} with a random few prices moved (some to another serving node, or to none). */
+    private static ClearingResult moved(ClearingResult base, SplittableRandom random) {
+        List<NodePrice> prices = new ArrayList<>();
+        List<String> nodes = scenario.nodes().stream().map(n -> n.id()).toList();
+        for (NodePrice p : base.prices()) {
+            if (random.nextInt(4) != 0) {
+                prices.add(p);
+                continue;
+            }
+            int serving = random.nextInt(nodes.size() + 1);
+            prices.add(new NodePrice(p.node(), p.classId(), p.price() + random.nextDouble(), random.nextDouble(),
+                    random.nextDouble(), p.routing(), random.nextDouble(), random.nextBoolean() ? 0 : 1000,
+                    serving == nodes.size() ? Optional.empty() : Optional.of(nodes.get(serving)), p.path(),
+                    p.electricityCost(), p.opexCost()));
+        }
+        return new ClearingResult(base.scenario(), base.status(), base.bandwidthModel(), base.objectivePerHour(),
+                prices, base.processing(), base.flows(), base.links(), base.unserved(), base.settlement(),
+                base.diagnosis(), base.stats());
+    }
+
+    @Test
+    void versionsStoredAsChangesReadBackExactlyAcrossTheBound() {
+        SplittableRandom random = new SplittableRandom(7);
+        List<ClearingResult> published = new ArrayList<>();
+        ClearingResult last = result;
+        for (int i = 0; i < 40; i++) {
+            last = i % 5 == 3 ? last : moved(last, random); // every fifth version moves no price
+            published.add(last);
+        }
+        for (int capacity : new int[] {1, 2, 7, 40, 100}) {
+            PriceHistory history = new PriceHistory(capacity);
+            for (int i = 0; i < published.size(); i++) {
+                history.add(i + 1, T0.plusSeconds(i), scenario, published.get(i), demand(i));
+                int first = Math.max(0, i + 1 - capacity);
+                for (NodePrice any : List.of(result.prices().get(0), result.prices().get(result.prices().size() - 1),
+                        result.prices().get(i % result.prices().size()))) {
+                    PriceHistory.Retained retained = history.points(any.node(), any.classId(), null).orElseThrow();
+                    assertEquals(first + 1, retained.oldestVersion(), "capacity " + capacity + " after " + (i + 1));
+                    assertEquals(i + 1 - first, retained.points().size());
+                    for (int v = first; v <= i; v++) {
+                        NodePrice expected = published.get(v).price(any.node(), any.classId());
+                        PricePoint point = retained.points().get(v - first);
+                        String at = "capacity " + capacity + ", version " + (v + 1) + " of " + (i + 1) + ", "
+                                + any.node() + "/" + any.classId();
+                        assertEquals(v + 1, point.version(), at);
+                        assertEquals(T0.plusSeconds(v), point.clearedAt(), at);
+                        assertEquals(List.of(expected.price(), expected.energy(), expected.scarcity(),
+                                expected.routing(), expected.congestion(), expected.unservedPenalty()),
+                                List.of(point.price(), point.energy(), point.scarcity(), point.routing(),
+                                        point.congestion(), point.unservedPenalty()), at);
+                        assertEquals(expected.servingNode(), point.servingNode(), at);
+                        assertEquals(demand(v), point.causes(), at);
+                    }
+                }
+            }
+            assertEquals(Math.min(capacity, published.size()), history.size());
+        }
     }
 }
