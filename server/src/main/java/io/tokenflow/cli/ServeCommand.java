@@ -31,7 +31,7 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code tokenflow serve}: runs the pricing oracle on a scenario until SIGTERM or SIGINT. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = {"Run the gRPC pricing oracle: clear the scenario, answer Quote, Route, FeasibleSites, "
-                + "WatchPrices, GetMarket and ExportSettlement, and re-clear on every update.",
+                + "WatchPrices, GetMarket, ExportSettlement and PriceHistory, and re-clear on every update.",
             "Every must-serve class gets --unserved-penalty, so over-demand caps prices instead of failing."})
 final class ServeCommand implements Callable<Integer> {
     @Spec
@@ -62,6 +62,11 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--settlement-history", defaultValue = "4096", paramLabel = "VERSIONS",
             description = "Cleared versions whose settlement stays exportable (default: ${DEFAULT-VALUE}).")
     int settlementHistory;
+
+    @Option(names = "--price-history", defaultValue = "4096", paramLabel = "VERSIONS",
+            description = "Cleared versions whose prices and causes PriceHistory answers; each costs about 56"
+                    + " bytes per origin x class whose price it moved (default: ${DEFAULT-VALUE}).")
+    int priceHistory;
 
     @Option(names = "--max-batch", defaultValue = "10000", paramLabel = "UPDATES",
             description = "Most updates one update call may carry (default: ${DEFAULT-VALUE}).")
@@ -128,12 +133,17 @@ final class ServeCommand implements Callable<Integer> {
                         "--follow wants HOST:PORT, got '" + follow + "'");
             }
         }
+        if (priceHistory < 1) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--price-history must be >= 1 version, got " + priceHistory);
+        }
         Scenario loaded = follow == null ? marketOptions.load() : null;
         OracleConfig config = OracleConfig.builder()
                 .solverKind(marketOptions.solver)
                 .defaultUnservedPenaltyPerMTokens(unservedPenalty)
                 .clearTimeout(clearTimeout)
                 .settlementHistory(settlementHistory)
+                .priceHistory(priceHistory)
                 .maxBatchSize(maxBatch)
                 .build();
         if (maxMessageBytes < 1024) {

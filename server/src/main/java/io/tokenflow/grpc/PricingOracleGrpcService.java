@@ -9,6 +9,8 @@ import io.tokenflow.api.v1.FeasibleSitesRequest;
 import io.tokenflow.api.v1.FeasibleSitesResponse;
 import io.tokenflow.api.v1.GetMarketRequest;
 import io.tokenflow.api.v1.GetMarketResponse;
+import io.tokenflow.api.v1.PriceHistoryRequest;
+import io.tokenflow.api.v1.PriceHistoryResponse;
 import io.tokenflow.api.v1.PriceTable;
 import io.tokenflow.api.v1.PricingOracleGrpc;
 import io.tokenflow.api.v1.QuoteRequest;
@@ -80,6 +82,14 @@ final class PricingOracleGrpcService extends PricingOracleGrpc.PricingOracleImpl
     @Override
     public void getMarket(GetMarketRequest request, StreamObserver<GetMarketResponse> response) {
         unary(response, () -> ProtoMapping.market(oracle.state()));
+    }
+
+    @Override
+    public void priceHistory(PriceHistoryRequest request, StreamObserver<PriceHistoryResponse> response) {
+        unary(response, () -> ProtoMapping.priceHistory(oracle.priceHistory(
+                RequestFields.id("origin", request.getOrigin()),
+                RequestFields.id("workload_class", request.getWorkloadClass()),
+                RequestFields.optionalTime("since", request.hasSince(), request.getSince()))));
     }
 
     @Override

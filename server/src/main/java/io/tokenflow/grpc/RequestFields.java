@@ -1,10 +1,13 @@
 package io.tokenflow.grpc;
 
+import com.google.protobuf.Timestamp;
+import com.google.protobuf.util.Timestamps;
 import io.tokenflow.api.v1.CapacityUpdate;
 import io.tokenflow.api.v1.DemandUpdate;
 import io.tokenflow.api.v1.ElectricityPriceUpdate;
 import io.tokenflow.api.v1.LinkCapacityUpdate;
 import io.tokenflow.market.model.MarketUpdate;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -23,6 +26,24 @@ final class RequestFields {
             throw new IllegalArgumentException(field + " must not be empty");
         }
         return value;
+    }
+
+    /**
+     * An optional point in time: null when unset; else it must be a valid Timestamp (seconds within
+     * 0001-01-01..9999-12-31, nanos in [0, 999999999]) or the message names the part out of range.
+     */
+    static Instant optionalTime(String field, boolean set, Timestamp value) {
+        if (!set) {
+            return null;
+        }
+        if (value.getNanos() < 0 || value.getNanos() >= 1_000_000_000) {
+            throw new IllegalArgumentException(field + ": nanos must be in [0, 999999999], got " + value.getNanos());
+        }
+        if (!Timestamps.isValid(value)) {
+            throw new IllegalArgumentException(field + ": seconds must be in [" + Timestamps.MIN_VALUE.getSeconds()
+                    + ", " + Timestamps.MAX_VALUE.getSeconds() + "], got " + value.getSeconds());
+        }
+        return Instant.ofEpochSecond(value.getSeconds(), value.getNanos());
     }
 
     private static double nonNegative(String field, String subject, double value) {

@@ -39,6 +39,7 @@ public final class AuthInterceptor implements ServerInterceptor {
             Map.entry(ORACLE + "FeasibleSites", Role.ROUTER),
             Map.entry(ORACLE + "WatchPrices", Role.ROUTER),
             Map.entry(ORACLE + "GetMarket", Role.ROUTER),
+            Map.entry(ORACLE + "PriceHistory", Role.ROUTER),
             Map.entry(ORACLE + "UpdateCapacity", Role.PROVIDER),
             Map.entry(ORACLE + "UpdateDemand", Role.OPERATOR),
             Map.entry(ORACLE + "UpdateElectricityPrice", Role.OPERATOR),

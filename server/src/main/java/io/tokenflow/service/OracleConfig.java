@@ -19,6 +19,7 @@ import java.util.Objects;
  * @param breakerFailureRatePercent        failure rate in the window that opens the breaker
  * @param breakerOpenFor                   how long an open breaker refuses re-clears
  * @param settlementHistory                cleared versions whose settlement stays exportable
+ * @param priceHistory                     cleared versions whose prices and causes PriceHistory answers
  * @param cacheMaxEntries                  bound of each Caffeine cache (quotes, sites, splits)
  * @param maxBatchSize                     most updates one RPC may carry
  */
@@ -31,6 +32,7 @@ public record OracleConfig(
         float breakerFailureRatePercent,
         Duration breakerOpenFor,
         int settlementHistory,
+        int priceHistory,
         long cacheMaxEntries,
         int maxBatchSize,
         Clock clock) {
@@ -51,6 +53,7 @@ public record OracleConfig(
                     + breakerFailureRatePercent);
         }
         atLeast("settlement history", settlementHistory, 1);
+        atLeast("price history", priceHistory, 1);
         atLeast("cache size", cacheMaxEntries, 1);
         atLeast("max batch size", maxBatchSize, 1);
     }
@@ -75,7 +78,8 @@ public record OracleConfig(
         return new Builder().solverKind(solverKind).defaultUnservedPenaltyPerMTokens(defaultUnservedPenaltyPerMTokens)
                 .clearTimeout(clearTimeout).retryDelay(retryDelay).breakerWindow(breakerWindow)
                 .breakerFailureRatePercent(breakerFailureRatePercent).breakerOpenFor(breakerOpenFor)
-                .settlementHistory(settlementHistory).cacheMaxEntries(cacheMaxEntries).maxBatchSize(maxBatchSize)
+                .settlementHistory(settlementHistory).priceHistory(priceHistory).cacheMaxEntries(cacheMaxEntries)
+                .maxBatchSize(maxBatchSize)
                 .clock(clock);
     }
 
@@ -89,6 +93,7 @@ public record OracleConfig(
         private float breakerFailureRatePercent = 50;
         private Duration breakerOpenFor = Duration.ofSeconds(10);
         private int settlementHistory = 4096;
+        private int priceHistory = 4096;
         private long cacheMaxEntries = 100_000;
         private int maxBatchSize = 10_000;
         private Clock clock = Clock.systemUTC();
@@ -103,6 +108,7 @@ public record OracleConfig(
         public Builder breakerFailureRatePercent(float v) { breakerFailureRatePercent = v; return this; }
         public Builder breakerOpenFor(Duration v) { breakerOpenFor = v; return this; }
         public Builder settlementHistory(int v) { settlementHistory = v; return this; }
+        public Builder priceHistory(int v) { priceHistory = v; return this; }
         public Builder cacheMaxEntries(long v) { cacheMaxEntries = v; return this; }
         public Builder maxBatchSize(int v) { maxBatchSize = v; return this; }
         public Builder clock(Clock v) { clock = v; return this; }
@@ -110,8 +116,8 @@ public record OracleConfig(
         /** @throws IllegalArgumentException naming the first invalid setting and its value */
         public OracleConfig build() {
             return new OracleConfig(solverKind, defaultUnservedPenaltyPerMTokens, clearTimeout, retryDelay,
-                    breakerWindow, breakerFailureRatePercent, breakerOpenFor, settlementHistory, cacheMaxEntries,
-                    maxBatchSize, clock);
+                    breakerWindow, breakerFailureRatePercent, breakerOpenFor, settlementHistory, priceHistory,
+                    cacheMaxEntries, maxBatchSize, clock);
         }
     }
 }

@@ -64,6 +64,7 @@ public final class OracleService implements AutoCloseable {
     private final UpdateQueue queue;
     private final AtomicReference<MarketState> state = new AtomicReference<>();
     private final SettlementHistory settlements;
+    private final PriceHistory priceHistory;
     private final AnswerCaches caches;
     private final List<Consumer<MarketState>> listeners = new CopyOnWriteArrayList<>();
     private final TreeMap<Long, List<CompletableFuture<MarketState>>> waiters = new TreeMap<>();
@@ -87,6 +88,7 @@ public final class OracleService implements AutoCloseable {
         this.queue = null;
         this.reclearLoop = null;
         this.settlements = new SettlementHistory(config.settlementHistory());
+        this.priceHistory = new PriceHistory(config.priceHistory());
         this.caches = new AnswerCaches(config.cacheMaxEntries(), meters);
         this.reclearTimer = reclearTimer(meters);
         this.acceptedUpdates = acceptedUpdates(meters);
@@ -135,7 +137,7 @@ public final class OracleService implements AutoCloseable {
             notifyListeners(fresh);
             return true;
         }
-        publish(version, clearedAt, new Cleared(result, scenario));
+        publish(version, clearedAt, new Cleared(result, scenario), VersionCauses.LEADER);
         return true;
     }
 
@@ -173,6 +175,7 @@ public final class OracleService implements AutoCloseable {
         this.meters = meters;
         this.guard = new SolverGuard(config, meters);
         this.settlements = new SettlementHistory(config.settlementHistory());
+        this.priceHistory = new PriceHistory(config.priceHistory());
         this.caches = new AnswerCaches(config.cacheMaxEntries(), meters);
         this.reclearTimer = reclearTimer(meters);
         this.acceptedUpdates = acceptedUpdates(meters);
@@ -197,7 +200,7 @@ public final class OracleService implements AutoCloseable {
         this.engine = opened[0];
         reclearTimer.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
         this.queue = new UpdateQueue(first.scenario(), firstVersion, lastSeq, journal);
-        publish(firstVersion, config.clock().instant(), first);
+        publish(firstVersion, config.clock().instant(), first, VersionCauses.INITIAL);
         registerStateGauges();
         Gauge.builder("tokenflow.updates.pending", queue, UpdateQueue::pendingCount)
                 .description("Accepted updates waiting for the next re-clear").register(meters);
@@ -417,6 +420,22 @@ public final class OracleService implements AutoCloseable {
         return settlements.range(fromVersion, toVersion);
     }
 
+    /**
+     * The price of {@code origin} × {@code classId} at each retained version (the last
+     * {@link OracleConfig#priceHistory()} published; on a replica, those adopted) cleared at or after
+     * {@code since} (null: every one), oldest first, with why each version was made.
+     *
+     * @throws io.tokenflow.market.model.UnknownIdException if the origin or class is unknown (as Quote)
+     * @throws OracleUnavailableException                   on a replica before its first version
+     */
+    public OriginPriceHistory priceHistory(String origin, String classId, Instant since) {
+        state().snapshot().requireKnown(origin, classId);
+        PriceHistory.Retained retained = priceHistory.points(origin, classId, since)
+                .orElseThrow(() -> new OracleUnavailableException("no market version is retained yet"));
+        return new OriginPriceHistory(origin, classId, retained.points(), retained.oldestVersion(),
+                retained.oldestClearedAt());
+    }
+
     // ---- writes ----
 
     /**
@@ -547,8 +566,10 @@ public final class OracleService implements AutoCloseable {
                 Cleared cleared = guard.call(() -> new Cleared(engine.applyAndClear(batch.updates()), engine.scenario()));
                 requireOptimal(cleared.result());
                 reclearTimer.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+                // the published scenario is still the one before the batch: it holds the values replaced
+                VersionCauses causes = VersionCauses.of(batch.updates(), state.get().snapshot().scenario());
                 queue.cleared(batch);
-                publish(batch.version(), config.clock().instant(), cleared);
+                publish(batch.version(), config.clock().instant(), cleared, causes);
             } catch (ReclearFailedException e) {
                 queue.failed(batch);
                 onFailure(batch, e);
@@ -575,10 +596,11 @@ public final class OracleService implements AutoCloseable {
         }
     }
 
-    private void publish(long version, Instant now, Cleared cleared) {
+    private void publish(long version, Instant now, Cleared cleared, VersionCauses causes) {
         MarketSnapshot snapshot = MarketSnapshot.of(version, now, cleared.scenario(), cleared.result());
         settlements.add(new SettlementRecord(version, now, Optional.empty(),
                 SettlementLedger.statement(cleared.scenario(), cleared.result())));
+        priceHistory.add(version, now, cleared.scenario(), cleared.result(), causes);
         MarketState next = new MarketState(snapshot, Optional.empty());
         state.set(next);
         caches.dropSupersededVersions();

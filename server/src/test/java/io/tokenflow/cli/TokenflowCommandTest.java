@@ -94,6 +94,17 @@ class TokenflowCommandTest {
     }
 
     @Test
+    void servePriceHistoryWantsAtLeastOneVersion() {
+        // checked before the market is cleared or a port is bound
+        assertInvalid(run("serve", "--price-history", "0", "--port", "0", "--metrics-port", "-1"),
+                "--price-history must be >= 1 version, got 0");
+        assertInvalid(run("serve", "--price-history", "-5", "--port", "0", "--metrics-port", "-1"),
+                "--price-history must be >= 1 version, got -5");
+        assertInvalid(run("serve", "--price-history", "lots", "--port", "0", "--metrics-port", "-1"),
+                "--price-history");
+    }
+
+    @Test
     void scenarioAppliesThePaperVariants() throws Exception {
         Run run = run("scenario", "five-node", "--scale", "40", "--bandwidth", "transfer-aware",
                 "--max-latency", "chat=15", "--max-latency", "code=20", "--opex-adder");

@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import com.google.protobuf.Timestamp;
 import com.google.protobuf.UnknownFieldSet;
+import com.google.protobuf.util.Timestamps;
 import io.grpc.Context;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
@@ -21,6 +23,7 @@ import io.tokenflow.api.v1.FeasibleSitesRequest;
 import io.tokenflow.api.v1.GetMarketRequest;
 import io.tokenflow.api.v1.GetMarketResponse;
 import io.tokenflow.api.v1.LinkCapacityUpdate;
+import io.tokenflow.api.v1.PriceHistoryRequest;
 import io.tokenflow.api.v1.PricingOracleGrpc;
 import io.tokenflow.api.v1.QuoteRequest;
 import io.tokenflow.api.v1.RouteRequest;
@@ -228,6 +231,45 @@ class HostileInputTest {
         check(rpc, call, ok, READ_ERRORS, mentions);
     }
 
+    /** A time for {@code since}: unset, valid (any instant, the extremes included), or out of range. */
+    private Timestamp[] since() {
+        Timestamp[] valid = {Timestamp.getDefaultInstance(), Timestamps.MIN_VALUE, Timestamps.MAX_VALUE,
+            Timestamp.newBuilder().setSeconds(random.nextLong(0, 4_000_000_000L)).setNanos(random.nextInt(1_000_000_000))
+                    .build()};
+        Timestamp[] invalid = {Timestamp.newBuilder().setNanos(-1).build(),
+            Timestamp.newBuilder().setNanos(1_000_000_000).build(),
+            Timestamp.newBuilder().setSeconds(1).setNanos(Integer.MIN_VALUE).build(),
+            Timestamp.newBuilder().setNanos(Integer.MAX_VALUE).build(),
+            Timestamp.newBuilder().setSeconds(Long.MAX_VALUE).build(),
+            Timestamp.newBuilder().setSeconds(Long.MIN_VALUE).build(),
+            Timestamp.newBuilder().setSeconds(Timestamps.MAX_VALUE.getSeconds() + 1).build(),
+            Timestamp.newBuilder().setSeconds(Timestamps.MIN_VALUE.getSeconds() - 1).build()};
+        int r = random.nextInt(100);
+        return r < 30 ? new Timestamp[] {null} : r < 70 ? new Timestamp[] {valid[random.nextInt(valid.length)]}
+                : new Timestamp[] {null, invalid[random.nextInt(invalid.length)]};
+    }
+
+    private void priceHistoryCase() {
+        String[] origin = id(NODES);
+        String[] cls = id(CLASSES);
+        List<String> mentions = new ArrayList<>();
+        boolean ok = note("origin", origin, mentions) & note("workload_class", cls, mentions);
+        PriceHistoryRequest.Builder b = PriceHistoryRequest.newBuilder().setOrigin(origin[0]).setWorkloadClass(cls[0]);
+        Timestamp[] since = since();
+        if (since.length == 2) {
+            b.setSince(since[1]);
+            ok = false;
+            mentions.add("since");
+        } else if (since[0] != null) {
+            b.setSince(since[0]);
+        }
+        if (random.nextBoolean()) {
+            b.setUnknownFields(unknownFields(random));
+        }
+        check("PriceHistory", () -> stub.withDeadlineAfter(20, TimeUnit.SECONDS).priceHistory(b.build()), ok,
+                READ_ERRORS, mentions);
+    }
+
     /** Entries of an update batch; at least one is bad (value, id or a duplicate), so the batch is refused. */
     private void updateCase(String rpc) {
         int n = 1 + random.nextInt(random.nextInt(10) == 0 ? 50 : 4);
@@ -392,7 +434,7 @@ class HostileInputTest {
         long deadline = System.nanoTime() + BUDGET.toNanos();
         int total = 0;
         while (System.nanoTime() < deadline && total < 20_000) {
-            switch (random.nextInt(10)) {
+            switch (random.nextInt(11)) {
                 case 0 -> originClassCase("Quote", false);
                 case 1 -> originClassCase("Route", true);
                 case 2 -> originClassCase("FeasibleSites", false);
@@ -404,7 +446,8 @@ class HostileInputTest {
                 case 6 -> updateCase("UpdateCapacity");
                 case 7 -> updateCase("UpdateDemand");
                 case 8 -> updateCase("UpdateElectricityPrice");
-                default -> updateCase("UpdateLinkCapacity");
+                case 9 -> updateCase("UpdateLinkCapacity");
+                default -> priceHistoryCase();
             }
             total++;
             if (total % 200 == 0) {

@@ -31,6 +31,10 @@ import io.tokenflow.api.v1.GetMarketRequest;
 import io.tokenflow.api.v1.GetMarketResponse;
 import io.tokenflow.api.v1.LinkCapacityUpdate;
 import io.tokenflow.api.v1.NodePrice;
+import io.tokenflow.api.v1.PriceCause;
+import io.tokenflow.api.v1.PriceHistoryRequest;
+import io.tokenflow.api.v1.PriceHistoryResponse;
+import io.tokenflow.api.v1.PricePoint;
 import io.tokenflow.api.v1.PriceTable;
 import io.tokenflow.api.v1.PricingOracleGrpc;
 import io.tokenflow.api.v1.QuoteRequest;
@@ -204,6 +208,82 @@ class PricingOracleGrpcServiceTest {
         assertEquals(1_000_000, market.getCapacitiesList().stream()
                 .filter(c -> c.getNode().equals("dallas") && c.getWorkloadClass().equals("code")).findFirst()
                 .orElseThrow().getTokensPerSecond());
+    }
+
+    private static void assertPricedAsQuoted(QuoteResponse q, PricePoint p) {
+        assertEquals(q.getMarketVersion(), p.getMarketVersion());
+        assertEquals(q.getClearedAt(), p.getClearedAt());
+        assertEquals(q.getPricePerMTokens(), p.getPricePerMTokens());
+        assertEquals(q.getEnergy(), p.getEnergy());
+        assertEquals(q.getScarcity(), p.getScarcity());
+        assertEquals(q.getRouting(), p.getRouting());
+        assertEquals(q.getCongestion(), p.getCongestion());
+        assertEquals(q.getUnservedPenalty(), p.getUnservedPenalty());
+        assertEquals(q.getServingNode(), p.getServingNode());
+    }
+
+    private PriceHistoryResponse priceHistory(String origin, String cls) {
+        return stub.priceHistory(PriceHistoryRequest.newBuilder().setOrigin(origin).setWorkloadClass(cls).build());
+    }
+
+    @Test
+    void priceHistoryAnswersEachVersionAsQuoteDidWithWhatMadeIt() {
+        double capacityBefore = stub.getMarket(GetMarketRequest.getDefaultInstance()).getCapacitiesList().stream()
+                .filter(c -> c.getNode().equals("dallas") && c.getWorkloadClass().equals("code")).findFirst()
+                .orElseThrow().getTokensPerSecond();
+        QuoteResponse first = quote("ashburn", "code");
+        stub.updateCapacity(UpdateCapacityRequest.newBuilder().setWaitForClear(true).addUpdates(CapacityUpdate
+                .newBuilder().setNode("dallas").setWorkloadClass("code").setTokensPerSecond(1_000_000)).build());
+        QuoteResponse second = quote("ashburn", "code");
+        assertNotEquals(first.getPricePerMTokens(), second.getPricePerMTokens());
+
+        PriceHistoryResponse history = priceHistory("ashburn", "code");
+        assertEquals("ashburn", history.getOrigin());
+        assertEquals("code", history.getWorkloadClass());
+        assertEquals(2, history.getPointsCount());
+        assertPricedAsQuoted(first, history.getPoints(0));
+        assertPricedAsQuoted(second, history.getPoints(1));
+        assertEquals(1, history.getOldestRetainedVersion());
+        assertEquals(first.getClearedAt(), history.getOldestRetainedAt());
+
+        PricePoint initial = history.getPoints(0);
+        assertEquals("initial", initial.getCause());
+        assertEquals(List.of(PriceCause.newBuilder().setKind("initial").build()), initial.getCausesList());
+        PricePoint dropped = history.getPoints(1);
+        assertEquals(List.of(PriceCause.newBuilder().setKind("capacity").setSubject("dallas/code")
+                .setPreviousValue(capacityBefore).setValue(1_000_000).setUnit("tokens/s").build()),
+                dropped.getCausesList());
+        assertEquals("capacity dallas/code " + new java.math.BigDecimal(Double.toString(capacityBefore))
+                .stripTrailingZeros().toPlainString() + " -> 1000000 tokens/s", dropped.getCause());
+        assertEquals(0, dropped.getCausesOmitted());
+
+        PriceHistoryResponse since = stub.priceHistory(PriceHistoryRequest.newBuilder().setOrigin("ashburn")
+                .setWorkloadClass("code").setSince(second.getClearedAt()).build());
+        assertEquals(List.of(dropped), since.getPointsList());
+        assertEquals(1, since.getOldestRetainedVersion(), "set even when since leaves the oldest out");
+        assertEquals(first.getClearedAt(), since.getOldestRetainedAt());
+    }
+
+    @Test
+    void priceHistoryErrorsNameTheFieldOrId() {
+        assertStatus(Status.Code.NOT_FOUND, "unknown node 'atlantis'", () -> priceHistory("atlantis", "chat"));
+        assertStatus(Status.Code.NOT_FOUND, "unknown class 'video'", () -> priceHistory("dallas", "video"));
+        assertStatus(Status.Code.INVALID_ARGUMENT, "origin must not be empty", () -> priceHistory("", "chat"));
+        assertStatus(Status.Code.INVALID_ARGUMENT, "workload_class must not be empty", () -> priceHistory("dallas", ""));
+        PriceHistoryRequest.Builder request = PriceHistoryRequest.newBuilder().setOrigin("dallas").setWorkloadClass("chat");
+        assertStatus(Status.Code.INVALID_ARGUMENT, "since: nanos must be in [0, 999999999], got -1",
+                () -> stub.priceHistory(request.setSince(com.google.protobuf.Timestamp.newBuilder().setNanos(-1))
+                        .build()));
+        assertStatus(Status.Code.INVALID_ARGUMENT, "since: nanos must be in [0, 999999999], got 1000000000",
+                () -> stub.priceHistory(request.setSince(com.google.protobuf.Timestamp.newBuilder()
+                        .setNanos(1_000_000_000)).build()));
+        assertStatus(Status.Code.INVALID_ARGUMENT,
+                "since: seconds must be in [-62135596800, 253402300799], got 9223372036854775807",
+                () -> stub.priceHistory(request.setSince(com.google.protobuf.Timestamp.newBuilder()
+                        .setSeconds(Long.MAX_VALUE)).build()));
+        // the oldest valid time is fine: every retained version was cleared after it
+        assertEquals(1, stub.priceHistory(request.setSince(com.google.protobuf.util.Timestamps.MIN_VALUE)
+                .build()).getPointsCount());
     }
 
     @Test

@@ -172,6 +172,9 @@ class ReadReplicaTest {
         assertTrue(e.getStatus().getDescription().contains(LEADER), e.getStatus().getDescription());
         assertEquals(Status.Code.UNAVAILABLE, assertThrows(StatusRuntimeException.class,
                 () -> toReplica.getMarket(GetMarketRequest.getDefaultInstance())).getStatus().getCode());
+        assertEquals(Status.Code.UNAVAILABLE, assertThrows(StatusRuntimeException.class,
+                () -> toReplica.priceHistory(io.tokenflow.api.v1.PriceHistoryRequest.newBuilder().setOrigin("dallas")
+                        .setWorkloadClass("chat").build())).getStatus().getCode());
     }
 
     @Test
@@ -185,6 +188,25 @@ class ReadReplicaTest {
             await("version " + version, () -> replicaVersion() == version);
             assertSameAnswers();
         }
+        // the replica's price history holds each adopted version at the leader's price, made by "leader"
+        var ask = io.tokenflow.api.v1.PriceHistoryRequest.newBuilder().setOrigin("dallas").setWorkloadClass("chat")
+                .build();
+        var onLeader = toLeader.priceHistory(ask);
+        var onReplica = toReplica.priceHistory(ask);
+        assertEquals(List.of(1L, 2L, 3L, 4L), onReplica.getPointsList().stream()
+                .map(io.tokenflow.api.v1.PricePoint::getMarketVersion).toList());
+        assertEquals(1, onReplica.getOldestRetainedVersion());
+        for (int i = 0; i < 4; i++) {
+            var l = onLeader.getPoints(i);
+            var r = onReplica.getPoints(i);
+            assertEquals(l.getMarketVersion(), r.getMarketVersion());
+            assertEquals(l.getPricePerMTokens(), r.getPricePerMTokens());
+            assertEquals(l.getServingNode(), r.getServingNode());
+            assertEquals("leader", r.getCause());
+            assertEquals(List.of(io.tokenflow.api.v1.PriceCause.newBuilder().setKind("leader").build()),
+                    r.getCausesList());
+        }
+        assertEquals("demand", onLeader.getPoints(3).getCauses(0).getKind(), "the leader knows the update");
         // the watch stream of the replica carries the same versions
         assertEquals(toLeader.watchPrices(io.tokenflow.api.v1.WatchRequest.getDefaultInstance()).next(),
                 toReplica.watchPrices(io.tokenflow.api.v1.WatchRequest.getDefaultInstance()).next());

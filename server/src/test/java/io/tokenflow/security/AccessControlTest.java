@@ -24,6 +24,7 @@ import io.tokenflow.api.v1.FeasibleSitesRequest;
 import io.tokenflow.api.v1.GetMarketRequest;
 import io.tokenflow.api.v1.GetMarketResponse;
 import io.tokenflow.api.v1.LinkCapacityUpdate;
+import io.tokenflow.api.v1.PriceHistoryRequest;
 import io.tokenflow.api.v1.PricingOracleGrpc;
 import io.tokenflow.api.v1.PricingOracleGrpc.PricingOracleBlockingStub;
 import io.tokenflow.api.v1.QuoteRequest;
@@ -99,6 +100,8 @@ class AccessControlTest {
                 .setWorkloadClass("chat").build()));
         calls.put("GetMarket", s -> s.getMarket(GetMarketRequest.getDefaultInstance()));
         calls.put("WatchPrices", s -> s.watchPrices(WatchRequest.getDefaultInstance()).next());
+        calls.put("PriceHistory", s -> s.priceHistory(PriceHistoryRequest.newBuilder().setOrigin("dallas")
+                .setWorkloadClass("chat").build()));
         calls.put("UpdateCapacity", s -> s.updateCapacity(UpdateCapacityRequest.newBuilder().setWaitForClear(true).addUpdates(
                 CapacityUpdate.newBuilder().setNode("dallas").setWorkloadClass("chat").setTokensPerSecond(1e6)).build()));
         calls.put("UpdateDemand", s -> s.updateDemand(UpdateDemandRequest.newBuilder().setWaitForClear(true).addUpdates(
@@ -159,7 +162,13 @@ class AccessControlTest {
                 checked++;
             }
         }
-        assertEquals(30, checked);
+        assertEquals(33, checked);
+        // every method of the service is exercised above, so a new RPC cannot slip in without a role
+        assertEquals(PricingOracleGrpc.getServiceDescriptor().getMethods().stream()
+                .map(io.grpc.MethodDescriptor::getBareMethodName).sorted().toList(),
+                calls().keySet().stream().sorted().toList());
+        assertEquals(Role.ROUTER, AuthInterceptor.requiredRole("tokenflow.v1.PricingOracle/PriceHistory").orElseThrow(),
+                "a read, like Quote and GetMarket");
         assertEquals(Role.ROUTER, AuthInterceptor.requiredRole("grpc.reflection.v1.ServerReflection/ServerReflectionInfo")
                 .orElseThrow());
         // reflection needs a router: anonymous callers cannot even list the services
