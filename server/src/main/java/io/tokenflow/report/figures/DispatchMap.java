@@ -304,7 +304,8 @@ final class DispatchMap {
         double plotBottom = chart.getStyler().getYAxisMin() * scale.perUnitY();
         double plotTop = chart.getStyler().getYAxisMax() * scale.perUnitY();
         for (ComputeNode node : scenario.nodes()) {
-            Rectangle2D text = new TextLayout(node.name(), font, context).getBounds();
+            String label = placement.unplaced().contains(node.id()) ? node.name() + " (no lat/lon)" : node.name();
+            Rectangle2D text = new TextLayout(label, font, context).getBounds();
             double w = text.getWidth() + 2;
             double h = text.getHeight() + 2;
             double r = radius.get(node.id());
@@ -334,7 +335,7 @@ final class DispatchMap {
                 }
             }
             obstacles.add(best);
-            chart.addAnnotation(new AnnotationText(node.name(), best.getCenterX() / scale.perUnitX(),
+            chart.addAnnotation(new AnnotationText(label, best.getCenterX() / scale.perUnitX(),
                     best.getCenterY() / scale.perUnitY(), false));
         }
     }
@@ -378,7 +379,8 @@ final class DispatchMap {
                 double maxX = positions.values().stream().mapToDouble(Point2D::getX).max().orElse(unplaced.size());
                 double minY = positions.values().stream().mapToDouble(Point2D::getY).min().orElse(0);
                 double maxY = positions.values().stream().mapToDouble(Point2D::getY).max().orElse(0);
-                double rowY = positions.isEmpty() ? 0 : minY - Math.max(2, 0.2 * (maxY - minY));
+                // well below the lowest site, so the row does not pass for a real place
+                double rowY = positions.isEmpty() ? 0 : minY - Math.max(3, 0.3 * (maxY - minY));
                 double step = (maxX - minX) / (unplaced.size() + 1);
                 for (int i = 0; i < unplaced.size(); i++) {
                     double x = positions.isEmpty() ? i : minX + step * (i + 1);

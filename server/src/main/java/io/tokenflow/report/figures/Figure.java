@@ -1,5 +1,6 @@
 package io.tokenflow.report.figures;
 
+import java.util.Locale;
 import java.util.regex.Pattern;
 import org.knowm.xchart.internal.chartpart.Chart;
 
@@ -40,6 +41,6 @@ public record Figure(String fileStem, String title, String caption, Chart<?, ?> 
 
     /** A stem part from an id: ids may hold {@code _}, stems may not. */
     static String stemPart(String id) {
-        return id.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9-]", "-");
+        return id.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]", "-");
     }
 }

@@ -2,6 +2,7 @@ package io.tokenflow.report.figures;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Pie wedges and offset lines on a map whose axes have different scales: shapes are laid out in
@@ -79,13 +80,13 @@ final class PieGeometry {
      * {@code offsetPx} and shortened at each end by the given pixels, in data units; empty when the
      * nodes are too close to leave anything.
      */
-    static java.util.Optional<Outline> offsetSegment(double fromX, double fromY, double toX, double toY,
+    static Optional<Outline> offsetSegment(double fromX, double fromY, double toX, double toY,
             double offsetPx, double trimStartPx, double trimEndPx, PixelScale scale) {
         double dx = (toX - fromX) * scale.perUnitX();
         double dy = (toY - fromY) * scale.perUnitY();
         double length = Math.hypot(dx, dy);
         if (length <= trimStartPx + trimEndPx + 1) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         double ux = dx / length;
         double uy = dy / length;
@@ -96,7 +97,7 @@ final class PieGeometry {
         double startY = uy * trimStartPx + ny * offsetPx;
         double endX = dx - ux * trimEndPx + nx * offsetPx;
         double endY = dy - uy * trimEndPx + ny * offsetPx;
-        return java.util.Optional.of(new Outline(
+        return Optional.of(new Outline(
                 new double[] {fromX + startX / scale.perUnitX(), fromX + endX / scale.perUnitX()},
                 new double[] {fromY + startY / scale.perUnitY(), fromY + endY / scale.perUnitY()}));
     }

@@ -13,6 +13,8 @@ import io.tokenflow.report.PriceHistorySeries;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Date;
@@ -20,10 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.ToDoubleFunction;
-import org.knowm.xchart.AnnotationLine;
-import org.knowm.xchart.AnnotationText;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.HeatMapChart;
 import org.knowm.xchart.XYChart;
@@ -196,106 +195,7 @@ public final class ReportFigures {
      * congested links (right axis) and a line where the market first fails to serve all demand.
      */
     public static Figure demandSweep(List<DemandSweep.Point> points, MarketIndicators indicators) {
-        if (points.isEmpty()) {
-            throw new IllegalArgumentException("a demand sweep figure needs at least one point, got none");
-        }
-        List<String> classes = points.get(0).result().classIds();
-        ClassColours colours = new ClassColours(classes);
-        List<DemandSweep.Point> cleared = points.stream().filter(p -> p.result().optimal()).toList();
-        double minPrice = Double.POSITIVE_INFINITY;
-        double maxPrice = 0;
-        for (DemandSweep.Point p : cleared) {
-            for (String cls : classes) {
-                double price = p.result().meanPrice(cls);
-                minPrice = Math.min(minPrice, price);
-                maxPrice = Math.max(maxPrice, price);
-            }
-        }
-        // a log axis keeps a cents-per-M class and a tens-of-dollars class both readable
-        boolean logarithmic = !cleared.isEmpty() && minPrice > 0 && maxPrice / minPrice >= 20;
-
-        XYChart chart = new XYChart(WIDTH, HEIGHT);
-        chart.setTitle("Demand sweep: mean price by class and market indicators");
-        chart.setXAxisTitle("demand scale (× base demand)");
-        chart.setYAxisGroupTitle(0, "mean price ($/M tokens" + (logarithmic ? ", log scale)" : ")"));
-        chart.setYAxisGroupTitle(1, "count" + (logarithmic ? " (log scale, zero not drawn)" : ""));
-        XYStyler styler = FigureStyle.apply(chart.getStyler());
-        styler.setLegendPosition(Styler.LegendPosition.OutsideS);
-        styler.setLegendLayout(Styler.LegendLayout.Horizontal);
-        styler.setYAxisLogarithmic(logarithmic);
-        styler.setYAxisGroupPosition(1, Styler.YAxisPosition.Right);
-        styler.setMarkerSize(7);
-        styler.setXAxisDecimalPattern("0.##");
-        styler.setAnnotationLineColor(ClassColours.SATURATED);
-        styler.setAnnotationLineStroke(new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10f,
-                new float[] {6f, 4f}, 0f));
-        styler.setAnnotationTextFontColor(ClassColours.SATURATED);
-
-        double firstScale = points.stream().mapToDouble(DemandSweep.Point::scale).min().orElseThrow();
-        double lastScale = points.stream().mapToDouble(DemandSweep.Point::scale).max().orElseThrow();
-        // the whole sweep, so a breakpoint past the last cleared scale still lands on the plot
-        double padScale = Math.max(0.02 * (lastScale - firstScale), 0.01);
-        styler.setXAxisMin(firstScale - padScale);
-        styler.setXAxisMax(lastScale + padScale);
-        double[] scales = cleared.stream().mapToDouble(DemandSweep.Point::scale).toArray();
-        for (String cls : classes) {
-            double[] prices = cleared.stream().mapToDouble(p -> p.result().meanPrice(cls)).toArray();
-            if (prices.length > 0) {
-                XYSeries series = chart.addSeries(cls, scales, prices);
-                series.setLineColor(colours.of(cls));
-                series.setMarkerColor(colours.of(cls));
-                series.setMarker(SeriesMarkers.CIRCLE);
-                series.setLineStyle(new BasicStroke(2.5f));
-            }
-        }
-        if (cleared.isEmpty()) {
-            XYSeries none = chart.addSeries("no cleared scale", new double[] {points.get(0).scale()},
-                    new double[] {1});
-            none.setMarker(SeriesMarkers.NONE);
-        } else {
-            addCount(chart, "scarce node×class pairs", scales, logarithmic,
-                    p -> indicators.scarcePairs(p.result()).size(), cleared, new Color(0x555555), 3f);
-            addCount(chart, "congested links", scales, logarithmic,
-                    p -> MarketIndicators.congestedLinks(p.result()).size(), cleared, ClassColours.SATURATED, 2f);
-        }
-        Optional<SweepBreakpoint> breakpoint = SweepBreakpoint.first(points);
-        if (breakpoint.isPresent()) {
-            SweepBreakpoint b = breakpoint.get();
-            chart.addAnnotation(new AnnotationLine(b.scale(), true, false));
-            double top = logarithmic ? maxPrice * 1.4 : maxPrice * 1.03;
-            // in the empty stretch past the line when there is room for the words, else before it
-            double span = lastScale - firstScale;
-            double textX = lastScale - b.scale() >= 0.15 * span ? (b.scale() + lastScale) / 2 : b.scale() - 0.1 * span;
-            chart.addAnnotation(new AnnotationText(b.label(), textX, top, false));
-            if (!cleared.isEmpty()) {
-                styler.setYAxisMax(0, logarithmic ? maxPrice * 2 : maxPrice * 1.1);
-            }
-        }
-        String caption = String.format(Locale.ROOT, "Mean locational price per class (left, $/M tokens) as all "
-                + "demand is scaled; dashed steps (right) count the scarce node×class pairs (rent ≥ %s $/M) and "
-                + "the congested links. %s",
-                indicators.scarcityThreshold(),
-                breakpoint.map(b -> "The red line marks the first scale where the market "
-                        + (b.infeasible() ? "cannot serve must-serve demand (" : "leaves demand unserved (")
-                        + b.label() + "); prices past an infeasible scale do not exist.")
-                        .orElse("Every scale cleared with all demand served."));
-        return new Figure("demand-sweep", "Demand sweep", caption, chart);
-    }
-
-    private static void addCount(XYChart chart, String name, double[] scales, boolean logarithmic,
-            ToDoubleFunction<DemandSweep.Point> count, List<DemandSweep.Point> cleared, Color colour, float width) {
-        double[] counts = new double[cleared.size()];
-        for (int i = 0; i < counts.length; i++) {
-            double value = count.applyAsDouble(cleared.get(i));
-            counts[i] = logarithmic && value <= 0 ? Double.NaN : value;
-        }
-        XYSeries series = chart.addSeries(name, scales, counts);
-        series.setYAxisGroup(1);
-        series.setXYSeriesRenderStyle(XYSeriesRenderStyle.Step);
-        series.setLineColor(colour);
-        series.setMarker(SeriesMarkers.NONE);
-        series.setLineStyle(new BasicStroke(width, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10f,
-                new float[] {7f, 4f}, 0f));
+        return DemandSweepFigure.build(points, indicators);
     }
 
     /**
@@ -394,9 +294,14 @@ public final class ReportFigures {
         if (shown.isEmpty()) {
             styler.setYAxisMin(0.0);
             styler.setYAxisMax(1.0);
+            styler.setYAxisTicksVisible(false);
         }
-        chart.addSeries("node × class serving capacity", labels, nodeValues).setFillColor(new Color(0x4E79A7));
-        chart.addSeries("link capacity", labels, linkValues).setFillColor(LINK_SIGNAL);
+        // a legend entry only for a kind that has a bar
+        chart.addSeries("node × class capacity", labels, nodeValues).setFillColor(new Color(0x4E79A7))
+                .setShowInLegend(shown.stream().anyMatch(sig -> sig.kind() == InvestmentSignal.Kind.NODE_CLASS));
+        chart.addSeries("link capacity", labels, linkValues).setFillColor(LINK_SIGNAL)
+                .setShowInLegend(shown.stream().anyMatch(sig -> sig.kind() == InvestmentSignal.Kind.LINK));
+        styler.setLegendVisible(!shown.isEmpty());
         return new Figure("investment-signals", "Investment signals", caption, chart);
     }
 
@@ -445,12 +350,17 @@ public final class ReportFigures {
     static String dollars(double value) {
         double magnitude = Math.abs(value);
         if (magnitude >= 1e6) {
-            return String.format(Locale.ROOT, "$%.3gM", value / 1e6);
+            return "$" + threeDigits(value / 1e6) + "M";
         }
         if (magnitude >= 1e3) {
-            return String.format(Locale.ROOT, "$%.3gk", value / 1e3);
+            return "$" + threeDigits(value / 1e3) + "k";
         }
-        return String.format(Locale.ROOT, "$%.3g", value);
+        return "$" + threeDigits(value);
+    }
+
+    private static String threeDigits(double value) {
+        return value == 0 ? "0"
+                : new BigDecimal(value).round(new MathContext(3)).stripTrailingZeros().toPlainString();
     }
 
     /** The class colours of a scenario, in its class order. */
