@@ -47,6 +47,7 @@ final class DispatchMap {
     private static final double CONGESTION_WIDTH_PX = 3;
     private static final double MAX_DISTORTION = 1.4;
     private static final double LABEL_GAP_PX = 3;
+    private static final double LINE_SAMPLE_PX = 4;
     private static final Color IDLE_NODE = new Color(0x999999);
     private static final Color TRANSPARENT = new Color(0, 0, 0, 0);
 
@@ -90,9 +91,9 @@ final class DispatchMap {
 
         drawLinks(chart, scenario, placement, congested, scale, colours.classIds().size());
         Map<String, Double> radius = pieRadii(scenario, result);
-        drawFlows(chart, result, placement, radius, colours, scale);
+        List<PieGeometry.Outline> flowLines = drawFlows(chart, result, placement, radius, colours, scale);
         drawPies(chart, scenario, result, placement, radius, colours, scale);
-        labelNodes(chart, scenario, placement, radius, scale);
+        labelNodes(chart, scenario, placement, radius, flowLines, scale);
 
         double totalProcessing = result.processing().stream().mapToDouble(ProcessingLevel::tokensPerSecond).sum();
         double maxFlow = result.flows().stream().mapToDouble(ArcFlow::tokensPerSecond).max().orElse(0);
@@ -218,8 +219,10 @@ final class DispatchMap {
         return radii;
     }
 
-    private static void drawFlows(XYChart chart, ClearingResult result, Placement placement,
+    /** Draws every arc flow; returns the lines drawn, which the node names should keep off. */
+    private static List<PieGeometry.Outline> drawFlows(XYChart chart, ClearingResult result, Placement placement,
             Map<String, Double> radius, ClassColours colours, PieGeometry.PixelScale scale) {
+        List<PieGeometry.Outline> drawn = new ArrayList<>();
         double maxFlow = result.flows().stream().mapToDouble(ArcFlow::tokensPerSecond).max().orElse(0);
         for (ArcFlow flow : result.flows()) {
             Point2D from = placement.position(flow.from());
@@ -233,6 +236,7 @@ final class DispatchMap {
             Color colour = colours.of(flow.classId());
             PieGeometry.offsetSegment(from.getX(), from.getY(), to.getX(), to.getY(), offset,
                     radius.get(flow.from()) + 2, tipGap + arrowLength - 1, scale).ifPresent(segment -> {
+                        drawn.add(segment);
                         XYSeries line = chart.addSeries(name, segment.xs(), segment.ys());
                         line.setLineColor(colour);
                         line.setLineStyle(new BasicStroke((float) width, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND));
@@ -246,6 +250,7 @@ final class DispatchMap {
                         hide(arrow);
                     });
         }
+        return drawn;
     }
 
     private static void drawPies(XYChart chart, Scenario scenario, ClearingResult result, Placement placement,
@@ -286,10 +291,10 @@ final class DispatchMap {
 
     /**
      * Puts each node's name next to its pie: below, above, right or left, whichever overlaps the
-     * names already placed and the pies least, so that close sites stay readable.
+     * names already placed, the pies and the flow lines least, so that close sites stay readable.
      */
     private static void labelNodes(XYChart chart, Scenario scenario, Placement placement, Map<String, Double> radius,
-            PieGeometry.PixelScale scale) {
+            List<PieGeometry.Outline> flowLines, PieGeometry.PixelScale scale) {
         Font font = chart.getStyler().getAnnotationTextFont();
         FontRenderContext context = new FontRenderContext(null, true, false);
         List<Rectangle2D> obstacles = new ArrayList<>();
@@ -298,6 +303,18 @@ final class DispatchMap {
             double r = radius.get(node.id());
             obstacles.add(new Rectangle2D.Double(at.getX() * scale.perUnitX() - r, at.getY() * scale.perUnitY() - r,
                     2 * r, 2 * r));
+        }
+        // a line is a chain of small boxes: a name across it is hard to read, one beside it is not
+        for (PieGeometry.Outline line : flowLines) {
+            double x0 = line.xs()[0] * scale.perUnitX();
+            double y0 = line.ys()[0] * scale.perUnitY();
+            double x1 = line.xs()[1] * scale.perUnitX();
+            double y1 = line.ys()[1] * scale.perUnitY();
+            int steps = (int) Math.ceil(Math.hypot(x1 - x0, y1 - y0) / LINE_SAMPLE_PX);
+            for (int i = 0; i <= steps; i++) {
+                double t = steps == 0 ? 0 : i / (double) steps;
+                obstacles.add(new Rectangle2D.Double(x0 + t * (x1 - x0) - 2, y0 + t * (y1 - y0) - 2, 4, 4));
+            }
         }
         double plotLeft = chart.getStyler().getXAxisMin() * scale.perUnitX();
         double plotRight = chart.getStyler().getXAxisMax() * scale.perUnitX();

@@ -54,6 +54,12 @@ public final class ReportFigures {
     private static final double LEVEL_LABELS_WIDTH_PX = 760;
     private static final int SLANTED_LABELS_MAX = 20;
     private static final int MAX_LINKS_SHOWN = 40;
+    /**
+     * Unsaturated cells stop at 99 %, so that only saturated ones print as 100; the colour scale
+     * turns red only past 99 % (see {@link #utilisationColours}).
+     */
+    private static final double UNSATURATED_CAP_PERCENT = 99.0;
+    private static final double SATURATED_COLOUR_FROM = 99.5;
     private static final Color LINK_SIGNAL = new Color(0x6B6B6B);
     private static final Color UNSATURATED_LINK = new Color(0x8FAACC);
 
@@ -121,16 +127,10 @@ public final class ReportFigures {
         chart.setTitle("Utilisation of serving capacity by node and class (%, red = saturated)");
         chart.setXAxisTitle("node");
         chart.setYAxisTitle("class");
-        HeatMapStyler styler = chart.getStyler();
-        styler.setChartBackgroundColor(Color.WHITE);
+        HeatMapStyler styler = FigureStyle.apply(chart.getStyler());
         // pairs without capacity have no cell and show this grey
         styler.setPlotBackgroundColor(new Color(0xE6E6E6));
         styler.setPlotContentSize(1.0);
-        styler.setChartFontColor(FigureStyle.TEXT);
-        styler.setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 18));
-        styler.setChartTitleBoxVisible(false);
-        styler.setAxisTitleFont(new Font(Font.SANS_SERIF, Font.PLAIN, 14));
-        styler.setAxisTickLabelsFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
         // the gradient legend would read 0..99.5 and hide the red; the title says what red means
         styler.setLegendVisible(false);
         styler.setPlotGridLinesVisible(false);
@@ -139,7 +139,6 @@ public final class ReportFigures {
         styler.setHeatMapValueDecimalPattern("0");
         styler.setRangeColors(utilisationColours());
         styler.setXAxisLabelRotation(nodes.size() > UPRIGHT_LABELS_MAX ? 45 : 0);
-        styler.setLocale(Locale.ROOT);
         chart.addSeries("utilisation %", nodes, classes, cells).setMin(0).setMax(SATURATED_COLOUR_FROM);
         String caption = String.format(Locale.ROOT, "Processing as a percentage of capacity for each node and "
                 + "class, from white (idle) to blue (nearly full). Red: %d saturated pair(s) (full, or with a scarcity "
@@ -373,13 +372,10 @@ public final class ReportFigures {
                 || level.tokensPerSecond() >= MarketIndicators.SATURATION * level.capacityTokensPerSecond();
     }
 
-    /** Unsaturated cells stop here, so that only saturated ones print as 100 or reach the red. */
-    private static final double UNSATURATED_CAP_PERCENT = 99.4;
-    private static final double SATURATED_COLOUR_FROM = 99.5;
-
     /**
-     * White to blue over 0..99.5 %, then red. XChart blends neighbouring range colours, so the blue
-     * ramp is given in many steps to leave the blend into red under one percent wide.
+     * White to blue over 0..99 %, then red from 99.5 %. XChart blends neighbouring range colours,
+     * so the blue ramp is given in 200 steps to squeeze the blend into red between 99 and 99.5 %,
+     * where no cell lies.
      */
     private static Color[] utilisationColours() {
         int steps = 200;

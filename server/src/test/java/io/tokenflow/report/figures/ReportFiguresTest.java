@@ -17,6 +17,7 @@ import io.tokenflow.market.scenarios.EmbeddedScenarios;
 import io.tokenflow.market.scenarios.ScenarioOptions;
 import io.tokenflow.market.solution.ClearingResult;
 import io.tokenflow.market.solution.ProcessingLevel;
+import io.tokenflow.market.solution.UnservedDemand;
 import io.tokenflow.report.PriceHistorySeries;
 import java.awt.Color;
 import java.awt.image.BufferedImage;
@@ -164,6 +165,36 @@ class ReportFiguresTest {
     }
 
     @Test
+    void theHeatMapCountsSaturatedPairsAndLeavesPairsWithoutCapacityOut() throws IOException {
+        ClearingResult r = fiveNodeResult;
+        List<ProcessingLevel> processing = new ArrayList<>(r.processing());
+        ProcessingLevel first = processing.get(0);
+        processing.set(0, new ProcessingLevel(first.node(), first.classId(), 0, 0, 0));
+        ClearingResult oneWithout = new ClearingResult(r.scenario(), r.status(), r.bandwidthModel(),
+                r.objectivePerHour(), r.prices(), processing, r.flows(), r.links(), r.unserved(), r.settlement(),
+                r.diagnosis(), r.stats());
+        long saturated = processing.stream().filter(p -> p.capacityTokensPerSecond() > 0)
+                .filter(ReportFigures::isSaturated).count();
+
+        Figure heatMap = ReportFigures.nodeUtilisation(oneWithout);
+        assertTrue(heatMap.caption().contains("Red: " + saturated + " saturated"), heatMap.caption());
+        assertTrue(heatMap.caption().contains("1 pair(s) with no capacity"), heatMap.caption());
+        BufferedImage png = ImageIO.read(FigureFiles.write(heatMap, dir).png().toFile());
+        assertTrue(rgbSet(png).contains(ClassColours.SATURATED.getRGB() & 0xFFFFFF), "no red saturated cell");
+    }
+
+    @Test
+    void axisLabelsStayShort() {
+        assertEquals("$6.3M", ReportFigures.dollars(6_300_000));
+        assertEquals("$450k", ReportFigures.dollars(450_000));
+        assertEquals("$12.5", ReportFigures.dollars(12.5));
+        assertEquals("$0", ReportFigures.dollars(0));
+        assertEquals("0.063", DemandSweepFigure.priceLabel(Math.pow(10, -1.2)));
+        assertEquals("100", DemandSweepFigure.priceLabel(100.0000001));
+        assertEquals("3", DemandSweepFigure.countLabel(3.0000000001));
+    }
+
+    @Test
     void pieWedgesCoverTheCircleInProportionToTheShares() {
         double[] shares = {3, 0, 1, 4};
         List<PieGeometry.Wedge> wedges = PieGeometry.wedges(shares);
@@ -217,6 +248,16 @@ class ReportFiguresTest {
         assertEquals("infeasible at 50x", first.orElseThrow().label());
         assertEquals(Optional.empty(), SweepBreakpoint.first(sweep.subList(0, 5)));
         assertEquals("penalty from 38.5x", new SweepBreakpoint(38.5, false).label());
+
+        DemandSweep.Point cleared = sweep.get(0);
+        ClearingResult r = cleared.result();
+        ClearingResult shortOfDemand = new ClearingResult(r.scenario(), r.status(), r.bandwidthModel(),
+                r.objectivePerHour(), r.prices(), r.processing(), r.flows(), r.links(),
+                List.of(new UnservedDemand(twoNode.nodes().get(0).id(), "chat", 5)), r.settlement(),
+                r.diagnosis(), r.stats());
+        List<DemandSweep.Point> penalised = List.of(cleared,
+                new DemandSweep.Point(2, cleared.demandTokensPerSecond() * 2, shortOfDemand), sweep.get(5));
+        assertEquals(Optional.of(new SweepBreakpoint(2, false)), SweepBreakpoint.first(penalised));
     }
 
     @Test
