@@ -52,7 +52,7 @@ public final class ReportFigures {
     /** Bar labels are turned when, side by side, they would need more than the plot's width. */
     private static final double LABEL_CHAR_WIDTH_PX = 7;
     private static final double LEVEL_LABELS_WIDTH_PX = 760;
-    private static final int SLANTED_LABELS_MAX = 20;
+    private static final int SLANTED_LABELS_MAX = 12;
     private static final int MAX_LINKS_SHOWN = 40;
     /**
      * Unsaturated cells stop at 99 %, so that only saturated ones print as 100; the colour scale
@@ -224,7 +224,7 @@ public final class ReportFigures {
         // the total goes in the label: XChart prints a stack's sum only along with every segment's value
         List<String> labels = prices.stream().map(p -> p.node() + p.servingNode()
                 .filter(s -> !s.equals(p.node())).map(s -> " → " + s).orElse("")
-                + String.format(Locale.ROOT, ": %.3g", p.price())).toList();
+                + ": " + threeDigits(p.price())).toList();
         CategoryStyler styler = categoryStyle(chart, labels);
         styler.setStacked(true);
         styler.setYAxisDecimalPattern("#,##0.###");
@@ -400,7 +400,7 @@ public final class ReportFigures {
         styler.setOverlapped(false);
         int longest = labels.stream().mapToInt(String::length).max().orElse(0);
         if (labels.size() * longest * LABEL_CHAR_WIDTH_PX > LEVEL_LABELS_WIDTH_PX) {
-            // past about twenty bars even slanted labels run into each other; upright ones do not
+            // past a dozen bars even slanted labels run into each other; upright ones do not
             styler.setXAxisLabelRotation(labels.size() > SLANTED_LABELS_MAX ? 90 : 45);
             styler.setXAxisLabelAlignmentVertical(AxesChartStyler.TextAlignment.Right);
         }
