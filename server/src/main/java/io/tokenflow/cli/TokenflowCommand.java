@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
             SettlementCommand.class,
             ScenarioCommand.class,
             SweepCommand.class,
+            ReportCommand.class,
             UpdateCommand.class,
             PaperReproductionCommand.class,
             CommandLine.HelpCommand.class

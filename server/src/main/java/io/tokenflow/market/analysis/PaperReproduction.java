@@ -267,6 +267,26 @@ public final class PaperReproduction {
                 .append(" and all weights are unpublished. Ours is feasible at 35x and infeasible at 40x for the same")
                 .append(" reason as the paper's (aggregate image capacity).\n");
 
+        md.append("\n## The paper's figures, drawn from our results\n\n")
+                .append("Made by `bash docs/reports/make-reports.sh` (`tokenflow report`, `docs/reports.md`); each")
+                .append(" report's `index.html` has every figure with its tables, and SVG versions.\n\n")
+                .append("| paper | ours |\n|---|---|\n")
+                .append("| Figure 1: 20-node dispatch map at 35x | [dispatch map](reports/twenty-node/dispatch-map.png)")
+                .append(" of `reports/twenty-node/` |\n")
+                .append("| Figure 2: 5-node dispatch, processing by node and class, utilisation | ")
+                .append("[dispatch map](reports/five-node/dispatch-map.png), [processing](reports/five-node/processing.png),")
+                .append(" [node utilisation](reports/five-node/node-utilisation.png) |\n")
+                .append("| Figure 3: mean prices, scarce pairs and congested links vs demand scale | ")
+                .append("[demand sweep](reports/five-node/demand-sweep.png), and")
+                .append(" [20-node](reports/twenty-node/demand-sweep.png) |\n")
+                .append("| Figure 4 left: link utilisation, transfer-aware | ")
+                .append("[link utilisation](reports/five-node-transfer-aware/link-utilisation.png) |\n")
+                .append("| Figure 4 right: chat prices under 15/20 ms latency limits | ")
+                .append("[chat price decomposition](reports/five-node-latency/decomposition-chat.png) against")
+                .append(" [the baseline's](reports/five-node/decomposition-chat.png) |\n\n")
+                .append("![five-node dispatch map](reports/five-node/dispatch-map.png)\n\n")
+                .append("![five-node demand sweep](reports/five-node/demand-sweep.png)\n");
+
         md.append("\n## Demand sweep, five-node (Figure 3)\n\n")
                 .append("Made by `./tokenflow sweep five-node --scales 1..45` (every 5th scale shown); scarce = μ ≥ ")
                 .append(String.format(Locale.ROOT, "%.2f", indicators.scarcityThreshold())).append(" $/M tokens.\n\n")

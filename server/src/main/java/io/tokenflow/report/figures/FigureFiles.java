@@ -2,6 +2,7 @@ package io.tokenflow.report.figures;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -25,13 +26,27 @@ public final class FigureFiles {
 
     /** Writes {@code <stem>.png} and {@code <stem>.svg} into {@code dir}, creating it if needed. */
     public static Written write(Figure figure, Path dir) throws IOException {
-        Files.createDirectories(dir);
-        Path png = writeAtomically(dir, figure.fileStem() + ".png",
-                out -> BitmapEncoder.saveBitmap(figure.chart(), out, BitmapEncoder.BitmapFormat.PNG));
+        Path png = writePng(figure, dir);
         Path svg = writeAtomically(dir, figure.fileStem() + ".svg",
                 out -> VectorGraphicsEncoder.saveVectorGraphic(figure.chart(), out,
                         VectorGraphicsEncoder.VectorGraphicsFormat.SVG));
         return new Written(png, svg);
+    }
+
+    /**
+     * Writes {@code <stem>.png} alone: XChart draws text as glyph outlines, so an SVG is 4-6 times the
+     * PNG's size, which a report kept in a repository may not want.
+     */
+    public static Path writePng(Figure figure, Path dir) throws IOException {
+        Files.createDirectories(dir);
+        return writeAtomically(dir, figure.fileStem() + ".png",
+                out -> BitmapEncoder.saveBitmap(figure.chart(), out, BitmapEncoder.BitmapFormat.PNG));
+    }
+
+    /** Writes a UTF-8 text file (a report's page) into {@code dir}, replacing it atomically. */
+    public static Path writeText(Path dir, String fileName, String text) throws IOException {
+        Files.createDirectories(dir);
+        return writeAtomically(dir, fileName, out -> out.write(text.getBytes(StandardCharsets.UTF_8)));
     }
 
     private static Path writeAtomically(Path dir, String fileName, Encoder encoder) throws IOException {

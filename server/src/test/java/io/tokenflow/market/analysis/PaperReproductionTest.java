@@ -182,5 +182,15 @@ class PaperReproductionTest {
         assertTrue(generated.contains("| 35x baseline cost ($/hr) | 123,635 | 123,635.05 | same |"), generated);
         assertEquals(generated, Files.readString(page),
                 "docs/paper-reproduction.md is stale: run " + PaperReproduction.COMMAND);
+        // the figures it shows are committed next to it
+        java.util.regex.Matcher figure = java.util.regex.Pattern.compile("\\]\\((reports/[a-z0-9/-]+\\.png)\\)")
+                .matcher(generated);
+        int figures = 0;
+        while (figure.find()) {
+            figures++;
+            assertTrue(Files.isRegularFile(page.resolveSibling(figure.group(1))), figure.group(1)
+                    + " is missing: run bash docs/reports/make-reports.sh");
+        }
+        assertTrue(figures >= 10, figures + " figures linked");
     }
 }
