@@ -99,12 +99,8 @@ final class ReportCommand implements Callable<Integer> {
             description = "LP solver (default: ${DEFAULT-VALUE}).")
     SolverKind solver;
 
-    @Option(names = "--tls-ca", paramLabel = "PEM", description = "With --target: speak TLS, trusting these CAs.")
-    Path tlsCa;
-
-    @Option(names = "--token", paramLabel = "TOKEN",
-            description = "With --target: send 'authorization: Bearer TOKEN' (a router's token suffices).")
-    String token;
+    @Mixin
+    OracleConnectionOptions connection = new OracleConnectionOptions();
 
     @Option(names = "--deadline", defaultValue = "30s", converter = ServeCommand.DurationConverter.class,
             paramLabel = "DURATION", description = "With --target: give up on each call after this long "
@@ -148,7 +144,8 @@ final class ReportCommand implements Callable<Integer> {
         List<DemandSweep.Point> points = SweepCommand.sweep(scenario, variants.toOptions(), list, solver);
         String source = EmbeddedScenarios.exists(scenario) ? "embedded scenario " + scenario : "scenario file " + scenario;
         return report(market, MarketClearing.clearOnce(market, solver), source,
-                new MarketReport.Sweep(paperScale ? "the paper's demand scale, x" : "x the scenario's demand", points),
+                new MarketReport.Sweep(paperScale ? "the paper's scale, × its unit demand" : "× the scenario's demand",
+                        points),
                 indicators, List.of());
     }
 
@@ -157,7 +154,7 @@ final class ReportCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--bandwidth, --max-latency and --opex-adder change a scenario; "
                     + "with --target the report shows the oracle's market as it is");
         }
-        ManagedChannel channel = ClientSecurityOptions.channel(target, tlsCa, token);
+        ManagedChannel channel = connection.channel(target);
         try {
             GetMarketResponse market = stub(channel).getMarket(GetMarketRequest.getDefaultInstance());
             Scenario served = ScenarioJson.read(market.getScenarioJson());
@@ -175,7 +172,7 @@ final class ReportCommand implements Callable<Integer> {
             Instant clearedAt = Instant.ofEpochSecond(market.getClearedAt().getSeconds(), market.getClearedAt().getNanos());
             String source = "oracle at " + target + ", market version " + market.getMarketVersion() + " cleared at "
                     + clearedAt + (market.getStale() ? " (stale: its last re-clear failed)" : "");
-            return report(served, result, source, new MarketReport.Sweep("x the oracle's current demand", points),
+            return report(served, result, source, new MarketReport.Sweep("× the oracle's current demand", points),
                     indicators, history(channel, served, result));
         } finally {
             channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);

@@ -24,6 +24,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -58,12 +59,8 @@ final class SettlementCommand implements Runnable {
         @Option(names = "--target", required = true, paramLabel = "HOST:PORT", description = "The oracle to ask.")
         String target;
 
-        @Option(names = "--tls-ca", paramLabel = "PEM", description = "Speak TLS, trusting the CA certificates in this file.")
-        Path tlsCa;
-
-        @Option(names = "--token", paramLabel = "TOKEN",
-                description = "Send 'authorization: Bearer TOKEN' (an operator's token when the oracle runs with --auth).")
-        String token;
+        @Mixin
+        OracleConnectionOptions connection = new OracleConnectionOptions();
 
         @Option(names = "--format", defaultValue = "csv", description = "csv or jsonl (default: ${DEFAULT-VALUE}).")
         Format format;
@@ -89,7 +86,7 @@ final class SettlementCommand implements Runnable {
                 throw new IllegalArgumentException("versions must be >= 0, got --from-version " + fromVersion
                         + " --to-version " + toVersion);
             }
-            ManagedChannel channel = ClientSecurityOptions.channel(target, tlsCa, token);
+            ManagedChannel channel = connection.channel(target);
             try {
                 Iterator<SettlementRecord> records = PricingOracleGrpc.newBlockingStub(channel)
                         .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)

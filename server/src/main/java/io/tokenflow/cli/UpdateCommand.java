@@ -10,7 +10,6 @@ import io.tokenflow.api.v1.UpdateCapacityRequest;
 import io.tokenflow.api.v1.UpdateDemandRequest;
 import io.tokenflow.api.v1.UpdateElectricityPriceRequest;
 import io.tokenflow.api.v1.UpdateLinkCapacityRequest;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,6 +17,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -56,12 +56,8 @@ final class UpdateCommand implements Callable<Integer> {
     @Option(names = "--no-wait", description = "Return once the oracle has accepted the changes, before the clear.")
     boolean noWait;
 
-    @Option(names = "--tls-ca", paramLabel = "PEM", description = "Speak TLS, trusting the CA certificates in this file.")
-    Path tlsCa;
-
-    @Option(names = "--token", paramLabel = "TOKEN",
-            description = "Send 'authorization: Bearer TOKEN' (a provider's or operator's token under --auth).")
-    String token;
+    @Mixin
+    OracleConnectionOptions connection = new OracleConnectionOptions();
 
     @Option(names = "--deadline", defaultValue = "30s", converter = ServeCommand.DurationConverter.class,
             paramLabel = "DURATION", description = "Give up on each call after this long (default: ${DEFAULT-VALUE}).")
@@ -80,7 +76,7 @@ final class UpdateCommand implements Callable<Integer> {
             throw new IllegalArgumentException("nothing to update: give --capacity, --demand, --electricity or --link");
         }
         boolean wait = !noWait;
-        ManagedChannel channel = ClientSecurityOptions.channel(target, tlsCa, token);
+        ManagedChannel channel = connection.channel(target);
         try {
             if (!capacities.isEmpty()) {
                 UpdateCapacityRequest.Builder request = UpdateCapacityRequest.newBuilder().setWaitForClear(wait);

@@ -75,7 +75,8 @@ public final class ReportWriter {
                     "The market re-cleared with demand scaled (" + report.sweep().scaleMeaning() + "): mean price"
                             + " per class, scarce node-class pairs and congested links; the mark is where demand"
                             + " stops being fully served.",
-                    List.of(ReportFigures.demandSweep(report.sweep().points(), report.indicators())),
+                    List.of(ReportFigures.demandSweep(report.sweep().points(), report.indicators(),
+                            report.sweep().scaleMeaning())),
                     sweepTable(report)));
         }
         if (result.optimal()) {

@@ -38,7 +38,7 @@ final class DemandSweepFigure {
 
     private DemandSweepFigure() {}
 
-    static Figure build(List<DemandSweep.Point> points, MarketIndicators indicators) {
+    static Figure build(List<DemandSweep.Point> points, MarketIndicators indicators, String scaleMeaning) {
         if (points.isEmpty()) {
             throw new IllegalArgumentException("a demand sweep figure needs at least one point, got none");
         }
@@ -58,7 +58,7 @@ final class DemandSweepFigure {
 
         XYChart chart = new XYChart(ReportFigures.WIDTH, ReportFigures.HEIGHT);
         chart.setTitle("Demand sweep: mean price by class, scarcity and congestion");
-        chart.setXAxisTitle("demand scale (× base demand)");
+        chart.setXAxisTitle("demand scale (" + scaleMeaning + ")");
         chart.setYAxisGroupTitle(0, "mean price ($/M tokens" + (logarithmic ? ", log scale)" : ")"));
         chart.setYAxisGroupTitle(1, "count (dashed)");
         chart.setCustomYAxisTickLabelsFormatter(tick -> tick >= COUNT_BASE / 2 ? countLabel(tick - COUNT_BASE)

@@ -192,9 +192,11 @@ public final class ReportFigures {
     /**
      * Mean price per class against the demand scale (left axis), with the counts of scarce pairs and
      * congested links (right axis) and a line where the market first fails to serve all demand.
+     *
+     * @param scaleMeaning what the scale multiplies, for the axis title: e.g. "× the oracle's current demand"
      */
-    public static Figure demandSweep(List<DemandSweep.Point> points, MarketIndicators indicators) {
-        return DemandSweepFigure.build(points, indicators);
+    public static Figure demandSweep(List<DemandSweep.Point> points, MarketIndicators indicators, String scaleMeaning) {
+        return DemandSweepFigure.build(points, indicators, scaleMeaning);
     }
 
     /**

@@ -75,7 +75,7 @@ class ReportFiguresTest {
         figures.add(ReportFigures.processing(twoNode, twoNodeResult));
         figures.add(ReportFigures.nodeUtilisation(twoNodeResult));
         figures.add(ReportFigures.linkUtilisation(fiveNodeResult));
-        figures.add(ReportFigures.demandSweep(sweep, MarketIndicators.defaults()));
+        figures.add(ReportFigures.demandSweep(sweep, MarketIndicators.defaults(), "× base demand"));
         for (String cls : twoNodeResult.classIds()) {
             figures.add(ReportFigures.priceDecomposition(twoNodeResult, cls));
         }
@@ -285,7 +285,7 @@ class ReportFiguresTest {
         assertTrue(cls.getMessage().contains("nope"), cls.getMessage());
         assertThrows(IllegalArgumentException.class, () -> ReportFigures.investmentSignals(List.of(), 0));
         assertThrows(IllegalArgumentException.class, () -> ReportFigures.demandSweep(List.of(),
-                MarketIndicators.defaults()));
+                MarketIndicators.defaults(), "× base demand"));
     }
 
     private static PriceHistorySeries history() {
