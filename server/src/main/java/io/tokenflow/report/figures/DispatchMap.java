@@ -16,6 +16,7 @@ import java.awt.font.TextLayout;
 import java.awt.geom.Point2D;
 import java.awt.geom.Rectangle2D;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -50,6 +51,11 @@ final class DispatchMap {
     private static final double LINE_SAMPLE_PX = 4;
     private static final Color IDLE_NODE = new Color(0x999999);
     private static final Color TRANSPARENT = new Color(0, 0, 0, 0);
+
+    /** Arc flows drawn: the paper's Figure 1, too, shows only the largest transfers of a large network. */
+    static final int MAX_FLOWS_DRAWN = 80;
+    /** Node names written: past this many, names overlap whatever the placement. */
+    static final int MAX_NAMES_WRITTEN = 30;
 
     private DispatchMap() {}
 
@@ -93,7 +99,7 @@ final class DispatchMap {
         Map<String, Double> radius = pieRadii(scenario, result);
         List<PieGeometry.Outline> flowLines = drawFlows(chart, result, placement, radius, colours, scale);
         drawPies(chart, scenario, result, placement, radius, colours, scale);
-        labelNodes(chart, scenario, placement, radius, flowLines, scale);
+        labelNodes(chart, scenario, namedNodes(scenario, result, placement), placement, radius, flowLines, scale);
 
         double totalProcessing = result.processing().stream().mapToDouble(ProcessingLevel::tokensPerSecond).sum();
         double maxFlow = result.flows().stream().mapToDouble(ArcFlow::tokensPerSecond).max().orElse(0);
@@ -112,6 +118,13 @@ final class DispatchMap {
         }
         if (result.flows().isEmpty()) {
             caption.append(" No flows: every node serves its own demand.");
+        } else if (result.flows().size() > MAX_FLOWS_DRAWN) {
+            caption.append(String.format(Locale.ROOT, " The %d largest of %d flows are drawn.", MAX_FLOWS_DRAWN,
+                    result.flows().size()));
+        }
+        if (scenario.nodes().size() > MAX_NAMES_WRITTEN) {
+            caption.append(String.format(Locale.ROOT, " Names are written for the %d busiest of %d nodes.",
+                    MAX_NAMES_WRITTEN, scenario.nodes().size()));
         }
         return new Figure("dispatch-map", "Dispatch map", caption.toString(), chart);
     }
@@ -224,7 +237,7 @@ final class DispatchMap {
             Map<String, Double> radius, ClassColours colours, PieGeometry.PixelScale scale) {
         List<PieGeometry.Outline> drawn = new ArrayList<>();
         double maxFlow = result.flows().stream().mapToDouble(ArcFlow::tokensPerSecond).max().orElse(0);
-        for (ArcFlow flow : result.flows()) {
+        for (ArcFlow flow : largestFlows(result)) {
             Point2D from = placement.position(flow.from());
             Point2D to = placement.position(flow.to());
             double width = MIN_FLOW_WIDTH_PX + (MAX_FLOW_WIDTH_PX - MIN_FLOW_WIDTH_PX) * flow.tokensPerSecond() / maxFlow;
@@ -251,6 +264,20 @@ final class DispatchMap {
                     });
         }
         return drawn;
+    }
+
+    private static List<ArcFlow> largestFlows(ClearingResult result) {
+        return ReportFigures.keepTop(result.flows(), MAX_FLOWS_DRAWN, Comparator.comparingDouble(ArcFlow::tokensPerSecond));
+    }
+
+    /** The nodes whose names are written: the busiest, and every node drawn off the map (it needs its name). */
+    private static Set<String> namedNodes(Scenario scenario, ClearingResult result, Placement placement) {
+        Map<String, Double> totals = new HashMap<>();
+        result.processing().forEach(p -> totals.merge(p.node(), p.tokensPerSecond(), Double::sum));
+        Set<String> named = new HashSet<>(placement.unplaced());
+        ReportFigures.keepTop(scenario.nodes().stream().map(ComputeNode::id).toList(), MAX_NAMES_WRITTEN,
+                Comparator.comparingDouble((String n) -> totals.getOrDefault(n, 0.0))).forEach(named::add);
+        return named;
     }
 
     private static void drawPies(XYChart chart, Scenario scenario, ClearingResult result, Placement placement,
@@ -293,8 +320,8 @@ final class DispatchMap {
      * Puts each node's name next to its pie: below, above, right or left, whichever overlaps the
      * names already placed, the pies and the flow lines least, so that close sites stay readable.
      */
-    private static void labelNodes(XYChart chart, Scenario scenario, Placement placement, Map<String, Double> radius,
-            List<PieGeometry.Outline> flowLines, PieGeometry.PixelScale scale) {
+    private static void labelNodes(XYChart chart, Scenario scenario, Set<String> named, Placement placement,
+            Map<String, Double> radius, List<PieGeometry.Outline> flowLines, PieGeometry.PixelScale scale) {
         Font font = chart.getStyler().getAnnotationTextFont();
         FontRenderContext context = new FontRenderContext(null, true, false);
         List<Rectangle2D> obstacles = new ArrayList<>();
@@ -321,6 +348,9 @@ final class DispatchMap {
         double plotBottom = chart.getStyler().getYAxisMin() * scale.perUnitY();
         double plotTop = chart.getStyler().getYAxisMax() * scale.perUnitY();
         for (ComputeNode node : scenario.nodes()) {
+            if (!named.contains(node.id())) {
+                continue;
+            }
             String label = placement.unplaced().contains(node.id()) ? node.name() + " (no lat/lon)" : node.name();
             Rectangle2D text = new TextLayout(label, font, context).getBounds();
             double w = text.getWidth() + 2;

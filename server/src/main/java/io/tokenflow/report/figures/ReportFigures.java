@@ -18,11 +18,13 @@ import java.math.MathContext;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Date;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
+import java.util.stream.Collectors;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.HeatMapChart;
 import org.knowm.xchart.XYChart;
@@ -54,6 +56,10 @@ public final class ReportFigures {
     private static final double LEVEL_LABELS_WIDTH_PX = 760;
     private static final int SLANTED_LABELS_MAX = 12;
     private static final int MAX_LINKS_SHOWN = 40;
+    /** Bars and heat-map columns per figure: past this many nodes or origins labels stop being legible. */
+    static final int MAX_NODES_SHOWN = 30;
+    /** Lines in a price-history figure: past a dozen the colours and legend stop telling origins apart. */
+    static final int MAX_ORIGINS_DRAWN = 12;
     /**
      * Unsaturated cells stop at 99 %, so that only saturated ones print as 100; the colour scale
      * turns red only past 99 % (see {@link #utilisationColours}).
@@ -73,13 +79,12 @@ public final class ReportFigures {
     /** Stacked bars of processing per node by class; labels carry the node's electricity price. */
     public static Figure processing(Scenario scenario, ClearingResult result) {
         ClassColours colours = classColours(scenario);
-        double max = 0;
-        for (ComputeNode node : scenario.nodes()) {
-            max = Math.max(max, result.processing().stream().filter(p -> p.node().equals(node.id()))
-                    .mapToDouble(ProcessingLevel::tokensPerSecond).sum());
-        }
+        Map<String, Double> totals = processedByNode(result);
+        double max = totals.values().stream().mapToDouble(Double::doubleValue).max().orElse(0);
         RateUnit unit = RateUnit.forMagnitude(max);
-        List<String> labels = scenario.nodes().stream()
+        List<ComputeNode> nodes = keepTop(scenario.nodes(), MAX_NODES_SHOWN,
+                Comparator.comparingDouble((ComputeNode n) -> totals.getOrDefault(n.id(), 0.0)));
+        List<String> labels = nodes.stream()
                 .map(n -> String.format(Locale.ROOT, "%s ($%.3f/kWh)", n.name(), n.electricityPricePerKwh()))
                 .toList();
         CategoryChart chart = new CategoryChart(WIDTH, HEIGHT);
@@ -89,24 +94,35 @@ public final class ReportFigures {
         CategoryStyler styler = categoryStyle(chart, labels);
         styler.setStacked(true);
         for (String cls : colours.classIds()) {
-            List<Double> values = scenario.nodes().stream()
+            List<Double> values = nodes.stream()
                     .map(n -> unit.convert(result.processing(n.id(), cls).tokensPerSecond())).toList();
             chart.addSeries(cls, labels, values).setFillColor(colours.of(cls));
         }
         double total = result.processing().stream().mapToDouble(ProcessingLevel::tokensPerSecond).sum();
         String caption = String.format(Locale.ROOT, "Token rate each node processes, stacked by workload class; "
-                + "%s processed in all. Cheaper electricity draws load until capacity binds.", unit.format(total));
+                + "%s processed in all%s. Cheaper electricity draws load until capacity binds.", unit.format(total),
+                shownOf(nodes.size(), scenario.nodes().size(), "nodes that process most"));
         return new Figure("processing", "Processing by node", caption, chart);
     }
 
     /** Heat map of node × class utilisation; saturated pairs are red, pairs without capacity blank. */
     public static Figure nodeUtilisation(ClearingResult result) {
-        List<String> nodes = result.processing().stream().map(ProcessingLevel::node).distinct().toList();
+        List<String> allNodes = result.processing().stream().map(ProcessingLevel::node).distinct().toList();
+        Map<String, Long> saturatedAt = result.processing().stream().filter(ReportFigures::isSaturated)
+                .collect(Collectors.groupingBy(ProcessingLevel::node, Collectors.counting()));
+        Map<String, Double> totals = processedByNode(result);
+        // where capacity binds is what this figure is for: those nodes first, then the busiest
+        List<String> nodes = keepTop(allNodes, MAX_NODES_SHOWN,
+                Comparator.comparingLong((String n) -> saturatedAt.getOrDefault(n, 0L))
+                        .thenComparingDouble(n -> totals.getOrDefault(n, 0.0)));
         List<String> classes = result.classIds();
         List<Number[]> cells = new ArrayList<>();
         int saturated = 0;
         int withoutCapacity = 0;
         for (ProcessingLevel level : result.processing()) {
+            if (!nodes.contains(level.node())) {
+                continue;
+            }
             Number[] cell = {nodes.indexOf(level.node()), classes.indexOf(level.classId()), 0};
             if (level.capacityTokensPerSecond() <= 0) {
                 withoutCapacity++;
@@ -142,7 +158,8 @@ public final class ReportFigures {
         chart.addSeries("utilisation %", nodes, classes, cells).setMin(0).setMax(SATURATED_COLOUR_FROM);
         String caption = String.format(Locale.ROOT, "Processing as a percentage of capacity for each node and "
                 + "class, from white (idle) to blue (nearly full). Red: %d saturated pair(s) (full, or with a scarcity "
-                + "rent); grey without a number: %d pair(s) with no capacity.", saturated, withoutCapacity);
+                + "rent); grey without a number: %d pair(s) with no capacity%s.", saturated, withoutCapacity,
+                shownOf(nodes.size(), allNodes.size(), "nodes with the most saturated pairs, then the busiest,"));
         return new Figure("node-utilisation", "Node utilisation", caption, chart);
     }
 
@@ -208,7 +225,8 @@ public final class ReportFigures {
             throw new IllegalArgumentException("no class '" + classId + "' in the clearing (classes: "
                     + result.classIds() + ")");
         }
-        List<NodePrice> prices = result.prices().stream().filter(p -> p.classId().equals(classId)).toList();
+        List<NodePrice> allPrices = result.prices().stream().filter(p -> p.classId().equals(classId)).toList();
+        List<NodePrice> prices = keepTop(allPrices, MAX_NODES_SHOWN, Comparator.comparingDouble(NodePrice::price));
         Map<String, ToDoubleFunction<NodePrice>> components = new LinkedHashMap<>();
         components.put("energy", NodePrice::energy);
         components.put("scarcity", NodePrice::scarcity);
@@ -248,8 +266,10 @@ public final class ReportFigures {
             }
             caption = String.format(Locale.ROOT, "The price π of class %s at each origin, split into the parts "
                     + "of eq. 9 along the path to the node serving the marginal unit (after the arrow when it is "
-                    + "not the origin); the price itself follows the colon. Mean price %.4g $/M tokens; components drawn: %s.",
-                    classId, result.meanPrice(classId), drawn.isEmpty() ? "none (all zero)" : String.join(", ", drawn));
+                    + "not the origin); the price itself follows the colon. Mean price %.4g $/M tokens; components drawn: "
+                    + "%s%s.", classId, result.meanPrice(classId),
+                    drawn.isEmpty() ? "none (all zero)" : String.join(", ", drawn),
+                    shownOf(prices.size(), allPrices.size(), "dearest origins"));
         }
         return new Figure("decomposition-" + Figure.stemPart(classId), "Price decomposition: " + classId,
                 caption, chart);
@@ -322,7 +342,13 @@ public final class ReportFigures {
         styler.setDatePattern(spanMillis > 86_400_000L ? "MM-dd HH:mm" : spanMillis > 600_000L ? "HH:mm" : "HH:mm:ss");
         int index = 0;
         long versions = all.stream().mapToLong(PriceHistorySeries.Point::version).distinct().count();
-        for (Map.Entry<String, List<PriceHistorySeries.Point>> origin : history.byOrigin().entrySet()) {
+        // the origins whose price moved most, then the dearest: a flat line tells the least
+        List<Map.Entry<String, List<PriceHistorySeries.Point>>> drawn = keepTop(
+                List.copyOf(history.byOrigin().entrySet()), MAX_ORIGINS_DRAWN,
+                Comparator.comparingDouble((Map.Entry<String, List<PriceHistorySeries.Point>> e) -> range(e.getValue()))
+                        .thenComparingDouble(e -> e.getValue().isEmpty() ? 0
+                                : e.getValue().get(e.getValue().size() - 1).price()));
+        for (Map.Entry<String, List<PriceHistorySeries.Point>> origin : drawn) {
             Color colour = ClassColours.byIndex(index++);
             if (origin.getValue().isEmpty()) {
                 continue;
@@ -341,10 +367,45 @@ public final class ReportFigures {
             none.setMarker(SeriesMarkers.NONE);
         }
         String caption = String.format(Locale.ROOT, "The price of class %s at each origin, held from one cleared "
-                + "version to the next (%d version(s), %d origin(s)).", history.classId(), versions,
-                history.byOrigin().size());
+                + "version to the next (%d version(s), %d origin(s)%s).", history.classId(), versions,
+                history.byOrigin().size(), shownOf(drawn.size(), history.byOrigin().size(),
+                        "origins whose price moved most"));
         return new Figure("price-history-" + Figure.stemPart(history.classId()),
                 "Price history: " + history.classId(), caption, chart);
+    }
+
+    /**
+     * The {@code max} items that rank highest, in their original order (so that nodes keep the
+     * scenario's order); all of them when there are no more than {@code max}. Ties keep the earlier item.
+     */
+    static <T> List<T> keepTop(List<T> items, int max, Comparator<T> rank) {
+        if (items.size() <= max) {
+            return items;
+        }
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            order.add(i);
+        }
+        order.sort(Comparator.comparing((Integer i) -> items.get(i), rank.reversed()).thenComparingInt(i -> i));
+        List<Integer> kept = new ArrayList<>(order.subList(0, max));
+        kept.sort(null);
+        return kept.stream().map(items::get).toList();
+    }
+
+    /** ", the 30 nodes that process most of 200 shown", or nothing when all are shown. */
+    private static String shownOf(int shown, int all, String which) {
+        return shown < all ? String.format(Locale.ROOT, "; the %d %s of %d shown", shown, which, all) : "";
+    }
+
+    private static Map<String, Double> processedByNode(ClearingResult result) {
+        Map<String, Double> totals = new HashMap<>();
+        result.processing().forEach(p -> totals.merge(p.node(), p.tokensPerSecond(), Double::sum));
+        return totals;
+    }
+
+    private static double range(List<PriceHistorySeries.Point> points) {
+        return points.stream().mapToDouble(PriceHistorySeries.Point::price).max().orElse(0)
+                - points.stream().mapToDouble(PriceHistorySeries.Point::price).min().orElse(0);
     }
 
     /** {@code $950}, {@code $12k}, {@code $6.5M}: axis labels short enough to read. */

@@ -11,10 +11,12 @@ import io.tokenflow.market.analysis.InvestmentSignals;
 import io.tokenflow.market.analysis.MarketIndicators;
 import io.tokenflow.market.clearing.MarketClearing;
 import io.tokenflow.market.clearing.SolverKind;
+import io.tokenflow.market.model.BandwidthModel;
 import io.tokenflow.market.model.ComputeNode;
 import io.tokenflow.market.model.Scenario;
 import io.tokenflow.market.scenarios.EmbeddedScenarios;
 import io.tokenflow.market.scenarios.ScenarioOptions;
+import io.tokenflow.market.scenarios.SyntheticScenarios;
 import io.tokenflow.market.solution.ClearingResult;
 import io.tokenflow.market.solution.ProcessingLevel;
 import io.tokenflow.market.solution.UnservedDemand;
@@ -40,6 +42,7 @@ import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.knowm.xchart.CategoryChart;
 import org.w3c.dom.Element;
 
 class ReportFiguresTest {
@@ -286,6 +289,41 @@ class ReportFiguresTest {
         assertThrows(IllegalArgumentException.class, () -> ReportFigures.investmentSignals(List.of(), 0));
         assertThrows(IllegalArgumentException.class, () -> ReportFigures.demandSweep(List.of(),
                 MarketIndicators.defaults(), "× base demand"));
+    }
+
+    @Test
+    void largeMarketsShowTheirBusiestNodesDearestOriginsAndLargestFlows() {
+        Scenario big = SyntheticScenarios.generate(new SyntheticScenarios.Spec(60, 3, 6,
+                BandwidthModel.TOKEN_EQUIVALENT, 0.7, true, 0.25, 7));
+        ClearingResult result = MarketClearing.clearOnce(big, SolverKind.GLOP);
+        assertTrue(result.optimal());
+
+        Figure processing = ReportFigures.processing(big, result);
+        java.util.Collection<?> bars = ((CategoryChart) processing.chart()).getSeriesMap().values().iterator().next()
+                .getXData();
+        assertEquals(ReportFigures.MAX_NODES_SHOWN, bars.size());
+        String busiest = big.nodes().stream().max(java.util.Comparator.comparingDouble(n -> result.processing().stream()
+                .filter(p -> p.node().equals(n.id())).mapToDouble(ProcessingLevel::tokensPerSecond).sum()))
+                .orElseThrow().name();
+        assertTrue(bars.stream().anyMatch(label -> label.toString().startsWith(busiest + " (")), busiest);
+        assertTrue(processing.caption().contains("the 30 nodes that process most of 60 shown"), processing.caption());
+
+        Figure decomposition = ReportFigures.priceDecomposition(result, "class-00");
+        assertTrue(decomposition.caption().contains("the 30 dearest origins of 60 shown"), decomposition.caption());
+        assertTrue(ReportFigures.nodeUtilisation(result).caption().contains("of 60 shown"));
+        Figure map = ReportFigures.dispatchMap(big, result);
+        assertTrue(map.caption().contains("Names are written for the 30 busiest of 60 nodes."), map.caption());
+        if (result.flows().size() > DispatchMap.MAX_FLOWS_DRAWN) {
+            assertTrue(map.caption().contains("The 80 largest of " + result.flows().size() + " flows are drawn."));
+        }
+    }
+
+    @Test
+    void keepTopKeepsTheHighestRankedInTheirOwnOrder() {
+        List<Integer> values = List.of(5, 1, 9, 3, 9, 7);
+        assertEquals(List.of(9, 9, 7), ReportFigures.keepTop(values, 3, java.util.Comparator.naturalOrder()));
+        assertEquals(List.of(5, 9, 9, 7), ReportFigures.keepTop(values, 4, java.util.Comparator.naturalOrder()));
+        assertEquals(values, ReportFigures.keepTop(values, 6, java.util.Comparator.naturalOrder()));
     }
 
     private static PriceHistorySeries history() {
