@@ -25,6 +25,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
 import java.util.stream.Collectors;
+import org.knowm.xchart.AnnotationLine;
+import org.knowm.xchart.AnnotationText;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.HeatMapChart;
 import org.knowm.xchart.XYChart;
@@ -60,6 +62,8 @@ public final class ReportFigures {
     static final int MAX_NODES_SHOWN = 30;
     /** Lines in a price-history figure: past a dozen the colours and legend stop telling origins apart. */
     static final int MAX_ORIGINS_DRAWN = 12;
+    /** Versions marked on a price-history figure; more would merge into a grey band. */
+    static final int MAX_VERSIONS_MARKED = 20;
     /**
      * Unsaturated cells stop at 99 %, so that only saturated ones print as 100; the colour scale
      * turns red only past 99 % (see {@link #utilisationColours}).
@@ -365,13 +369,44 @@ public final class ReportFigures {
         if (chart.getSeriesMap().isEmpty()) {
             XYSeries none = chart.addSeries("no price history", List.of(new Date(0)), List.of(0.0));
             none.setMarker(SeriesMarkers.NONE);
+        } else {
+            markVersions(chart, styler, drawn.stream().flatMap(e -> e.getValue().stream()).toList());
         }
         String caption = String.format(Locale.ROOT, "The price of class %s at each origin, held from one cleared "
-                + "version to the next (%d version(s), %d origin(s)%s).", history.classId(), versions,
+                + "version to the next (%d version(s), %d origin(s)%s). Dotted lines mark the versions after the "
+                + "first (up to " + MAX_VERSIONS_MARKED + "); the page's table says what made each.", history.classId(), versions,
                 history.byOrigin().size(), shownOf(drawn.size(), history.byOrigin().size(),
                         "origins whose price moved most"));
         return new Figure("price-history-" + Figure.stemPart(history.classId()),
                 "Price history: " + history.classId(), caption, chart);
+    }
+
+    /**
+     * A faint line and its number at each version after the first, so the figure reads with the
+     * page's table of versions and their causes; left out past {@link #MAX_VERSIONS_MARKED}, where
+     * the lines would merge.
+     */
+    private static void markVersions(XYChart chart, XYStyler styler, List<PriceHistorySeries.Point> points) {
+        List<PriceHistorySeries.Point> versions = points.stream()
+                .collect(Collectors.toMap(PriceHistorySeries.Point::version, p -> p, (a, b) -> a, java.util.TreeMap::new))
+                .values().stream().skip(1).toList();
+        if (versions.isEmpty() || versions.size() > MAX_VERSIONS_MARKED) {
+            return;
+        }
+        double max = points.stream().mapToDouble(PriceHistorySeries.Point::price).max().orElse(0);
+        double min = points.stream().mapToDouble(PriceHistorySeries.Point::price).min().orElse(0);
+        double headroom = max > min ? 0.1 * (max - min) : Math.max(0.05 * Math.abs(max), 1e-6);
+        styler.setYAxisMax(max + 2 * headroom);
+        styler.setYAxisMin(min - headroom);
+        styler.setAnnotationLineColor(new Color(0xB0B0B0));
+        styler.setAnnotationLineStroke(new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10f,
+                new float[] {3f, 3f}, 0f));
+        styler.setAnnotationTextFontColor(new Color(0x555555));
+        for (PriceHistorySeries.Point version : versions) {
+            double x = version.clearedAt().toEpochMilli();
+            chart.addAnnotation(new AnnotationLine(x, true, false));
+            chart.addAnnotation(new AnnotationText("v" + version.version(), x, max + 1.4 * headroom, false));
+        }
     }
 
     /**
