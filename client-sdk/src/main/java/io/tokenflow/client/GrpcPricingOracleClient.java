@@ -1,5 +1,6 @@
 package io.tokenflow.client;
 
+import com.google.protobuf.Timestamp;
 import io.grpc.CallCredentials;
 import io.grpc.ChannelCredentials;
 import io.grpc.Grpc;
@@ -18,6 +19,8 @@ import io.tokenflow.api.v1.FeasibleSitesRequest;
 import io.tokenflow.api.v1.GetMarketRequest;
 import io.tokenflow.api.v1.GetMarketResponse;
 import io.tokenflow.api.v1.NodePrice;
+import io.tokenflow.api.v1.PriceHistoryRequest;
+import io.tokenflow.api.v1.PriceHistoryResponse;
 import io.tokenflow.api.v1.PriceTable;
 import io.tokenflow.api.v1.PricingOracleGrpc;
 import io.tokenflow.api.v1.QuoteRequest;
@@ -164,7 +167,7 @@ final class GrpcPricingOracleClient implements PricingOracleClient {
 
     /** gRPC retry for the unary methods: numbers as Double, as the service-config parser wants. */
     static Map<String, ?> serviceConfig() {
-        List<Map<String, String>> names = List.of("Quote", "Route", "FeasibleSites", "GetMarket",
+        List<Map<String, String>> names = List.of("Quote", "Route", "FeasibleSites", "GetMarket", "PriceHistory",
                         "UpdateCapacity", "UpdateDemand").stream()
                 .map(m -> Map.of("service", SERVICE, "method", m)).toList();
         Map<String, Object> retryPolicy = Map.of(
@@ -398,7 +401,7 @@ final class GrpcPricingOracleClient implements PricingOracleClient {
     @Override
     public MarketView market() {
         GetMarketResponse r = call(() -> stub().getMarket(GetMarketRequest.getDefaultInstance()));
-        Instant clearedAt = Instant.ofEpochSecond(r.getClearedAt().getSeconds(), r.getClearedAt().getNanos());
+        Instant clearedAt = instant(r.getClearedAt());
         List<OracleQuote> prices = r.getResult().getPricesList().stream()
                 .map(p -> quote(p, r.getMarketVersion(), clearedAt, r.getStale())).toList();
         return new MarketView(r.getMarketVersion(), clearedAt, r.getStale(),
@@ -408,6 +411,29 @@ final class GrpcPricingOracleClient implements PricingOracleClient {
                         .map(c -> new MarketView.Rate(c.getNode(), c.getWorkloadClass(), c.getTokensPerSecond())).toList(),
                 r.getDemandsList().stream()
                         .map(d -> new MarketView.Rate(d.getOrigin(), d.getWorkloadClass(), d.getTokensPerSecond())).toList());
+    }
+
+    @Override
+    public PriceHistoryView priceHistory(String origin, String workloadClass, Instant since) {
+        PriceHistoryRequest.Builder request = PriceHistoryRequest.newBuilder().setOrigin(nullToEmpty(origin))
+                .setWorkloadClass(nullToEmpty(workloadClass));
+        if (since != null) {
+            request.setSince(Timestamp.newBuilder().setSeconds(since.getEpochSecond()).setNanos(since.getNano()));
+        }
+        PriceHistoryResponse r = call(() -> stub().priceHistory(request.build()));
+        List<PriceHistoryView.Point> points = r.getPointsList().stream().map(p -> new PriceHistoryView.Point(
+                p.getMarketVersion(), instant(p.getClearedAt()), p.getPricePerMTokens(), p.getEnergy(),
+                p.getScarcity(), p.getRouting(), p.getCongestion(), p.getUnservedPenalty(),
+                p.getServingNode().isEmpty() ? Optional.empty() : Optional.of(p.getServingNode()), p.getCause(),
+                p.getCausesList().stream().map(c -> new PriceHistoryView.Cause(c.getKind(), c.getSubject(),
+                        c.getPreviousValue(), c.getValue(), c.getUnit())).toList(),
+                p.getCausesOmitted())).toList();
+        return new PriceHistoryView(r.getOrigin(), r.getWorkloadClass(), points, r.getOldestRetainedVersion(),
+                instant(r.getOldestRetainedAt()));
+    }
+
+    private static Instant instant(Timestamp t) {
+        return Instant.ofEpochSecond(t.getSeconds(), t.getNanos());
     }
 
     @Override
@@ -490,7 +516,7 @@ final class GrpcPricingOracleClient implements PricingOracleClient {
         return new OracleQuote(r.getOrigin(), r.getWorkloadClass(), r.getPricePerMTokens(),
                 r.getServingNode().isEmpty() ? Optional.empty() : Optional.of(r.getServingNode()), r.getPathList(),
                 r.getEnergy(), r.getScarcity(), r.getRouting(), r.getCongestion(), r.getUnservedPenalty(),
-                r.getMarketVersion(), Instant.ofEpochSecond(r.getClearedAt().getSeconds(), r.getClearedAt().getNanos()),
+                r.getMarketVersion(), instant(r.getClearedAt()),
                 r.getStale(), AnswerSource.REMOTE);
     }
 

@@ -1,5 +1,6 @@
 package io.tokenflow.client;
 
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 
@@ -67,6 +68,15 @@ public interface PricingOracleClient extends AutoCloseable {
 
     /** The oracle's whole current market (asks the oracle). */
     MarketView market();
+
+    /**
+     * The price of {@code workloadClass} at {@code origin} at each version the oracle retains that was
+     * cleared at or after {@code since} (null: every one), oldest first, with what made each version
+     * (asks the oracle).
+     *
+     * @throws OracleNotFoundException unknown origin or class
+     */
+    PriceHistoryView priceHistory(String origin, String workloadClass, Instant since);
 
     /** The local price table: its version, age, and whether the watch stream is connected. */
     TableStatus tableStatus();

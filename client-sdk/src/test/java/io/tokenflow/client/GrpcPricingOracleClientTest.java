@@ -114,6 +114,39 @@ class GrpcPricingOracleClientTest {
     }
 
     @Test
+    void priceHistoryGivesEachVersionsPriceAndTheUpdateThatMadeIt() throws Exception {
+        PricingOracleClient remote = remoteOnly();
+        OracleQuote before = remote.quote("ashburn", "image");
+        UpdateAck ack = remote.updateCapacity(List.of(new CapacityChange("dallas", "image", 120_000)), true);
+        OracleQuote after = remote.quote("ashburn", "image");
+        assertTrue(after.pricePerMTokens() > before.pricePerMTokens(), "halving Dallas image capacity raises the price");
+
+        PriceHistoryView history = remote.priceHistory("ashburn", "image", null);
+        assertEquals("ashburn", history.origin());
+        assertEquals(List.of(before.marketVersion(), ack.marketVersion()),
+                history.points().stream().map(PriceHistoryView.Point::marketVersion).toList());
+        assertEquals(before.marketVersion(), history.oldestRetainedVersion());
+        assertEquals(before.clearedAt(), history.oldestRetainedAt());
+        PriceHistoryView.Point first = history.points().get(0);
+        PriceHistoryView.Point second = history.points().get(1);
+        assertEquals(before.pricePerMTokens(), first.pricePerMTokens());
+        assertEquals(before.clearedAt(), first.clearedAt());
+        assertEquals(List.of(new PriceHistoryView.Cause("initial", "", 0, 0, "")), first.causes());
+        assertEquals(after.pricePerMTokens(), second.pricePerMTokens());
+        assertEquals(after.scarcity(), second.scarcity());
+        assertEquals(after.servingNode(), second.servingNode());
+        assertEquals(List.of(new PriceHistoryView.Cause("capacity", "dallas/image", 240_000, 120_000, "tokens/s")),
+                second.causes());
+        assertEquals("capacity dallas/image 240000 -> 120000 tokens/s", second.cause());
+        assertEquals(0, second.causesOmitted());
+
+        assertEquals(List.of(second), remote.priceHistory("ashburn", "image", second.clearedAt()).points());
+        OracleNotFoundException unknown = assertThrows(OracleNotFoundException.class,
+                () -> remote.priceHistory("atlantis", "image", null));
+        assertTrue(unknown.getMessage().contains("atlantis"), unknown.getMessage());
+    }
+
+    @Test
     void aCapacityUpdateMovesTheLocalTableToTheNewVersion() throws Exception {
         PricingOracleClient local = watching();
         PricingOracleClient remote = remoteOnly();
