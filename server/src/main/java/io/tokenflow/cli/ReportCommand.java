@@ -59,7 +59,8 @@ final class ReportCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Parameters(arity = "0..1", paramLabel = "NAME|FILE",
-            description = "An embedded scenario (" + "two-node, five-node, twenty-node) or a v1 scenario file.")
+            description = "An embedded scenario (two-node, five-node, twenty-node), a v1 scenario file, or '-' "
+                    + "for standard input.")
     String scenario;
 
     @Option(names = "--target", paramLabel = "HOST:PORT",
@@ -141,8 +142,12 @@ final class ReportCommand implements Callable<Integer> {
         boolean paperScale = EmbeddedScenarios.exists(scenario) && !scenario.equals("two-node");
         List<Double> list = SweepCommand.parseScales(scales != null ? scales : paperScale ? PAPER_SCALES
                 : RELATIVE_SCALES);
-        List<DemandSweep.Point> points = SweepCommand.sweep(scenario, variants.toOptions(), list, solver);
-        String source = EmbeddedScenarios.exists(scenario) ? "embedded scenario " + scenario : "scenario file " + scenario;
+        // a file (or standard input, which reads once) sweeps the scenario already loaded
+        List<DemandSweep.Point> points = EmbeddedScenarios.exists(scenario)
+                ? SweepCommand.sweep(scenario, variants.toOptions(), list, solver)
+                : DemandSweep.run(market::withDemandScaled, list, solver);
+        String source = EmbeddedScenarios.exists(scenario) ? "embedded scenario " + scenario
+                : scenario.equals("-") ? "scenario from standard input" : "scenario file " + scenario;
         return report(market, MarketClearing.clearOnce(market, solver), source,
                 new MarketReport.Sweep(paperScale ? "the paper's scale, × its unit demand" : "× the scenario's demand",
                         points),
@@ -169,7 +174,7 @@ final class ReportCommand implements Callable<Integer> {
             }
             List<Double> list = SweepCommand.parseScales(scales != null ? scales : RELATIVE_SCALES);
             List<DemandSweep.Point> points = DemandSweep.run(served::withDemandScaled, list, solver);
-            Instant clearedAt = Instant.ofEpochSecond(market.getClearedAt().getSeconds(), market.getClearedAt().getNanos());
+            Instant clearedAt = instant(market.getClearedAt());
             String source = "oracle at " + target + ", market version " + market.getMarketVersion() + " cleared at "
                     + clearedAt + (market.getStale() ? " (stale: its last re-clear failed)" : "");
             return report(served, result, source, new MarketReport.Sweep("× the oracle's current demand", points),
@@ -181,9 +186,9 @@ final class ReportCommand implements Callable<Integer> {
 
     private List<PriceHistorySeries> history(ManagedChannel channel, Scenario served, ClearingResult result) {
         List<String> classes = historyClasses.isEmpty() ? result.classIds() : historyClasses;
+        classes.forEach(served::classIndex); // an unknown class fails here, named, before any call
         List<PriceHistorySeries> series = new ArrayList<>();
         for (String cls : classes) {
-            served.classIndex(cls); // an unknown class fails here, named, before any call
             Map<String, List<PriceHistorySeries.Point>> byOrigin = new LinkedHashMap<>();
             for (ComputeNode origin : served.nodes()) {
                 PriceHistoryResponse response;
@@ -200,14 +205,18 @@ final class ReportCommand implements Callable<Integer> {
                 }
                 List<PriceHistorySeries.Point> points = new ArrayList<>();
                 for (PricePoint p : response.getPointsList()) {
-                    points.add(new PriceHistorySeries.Point(Instant.ofEpochSecond(p.getClearedAt().getSeconds(),
-                            p.getClearedAt().getNanos()), p.getMarketVersion(), p.getPricePerMTokens(), p.getCause()));
+                    points.add(new PriceHistorySeries.Point(instant(p.getClearedAt()), p.getMarketVersion(),
+                            p.getPricePerMTokens(), p.getCause()));
                 }
                 byOrigin.put(origin.id(), points);
             }
             series.add(new PriceHistorySeries(cls, byOrigin));
         }
         return series;
+    }
+
+    private static Instant instant(com.google.protobuf.Timestamp t) {
+        return Instant.ofEpochSecond(t.getSeconds(), t.getNanos());
     }
 
     private PricingOracleGrpc.PricingOracleBlockingStub stub(ManagedChannel channel) {

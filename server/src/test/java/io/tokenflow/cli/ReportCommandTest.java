@@ -82,6 +82,10 @@ class ReportCommandTest {
                 assertTrue(page.contains("id=\"history\""));
                 assertTrue(page.contains("capacity dallas/image"), "the version's cause");
                 assertTrue(figures(page, dir).contains("price-history-image"));
+                assertEquals(2, run("report", "--target", target, "--out", dir.resolve("bad").toString(),
+                        "--history-class", "video"));
+                assertTrue(err.toString().contains("unknown class 'video'"), err.toString());
+                assertFalse(Files.exists(dir.resolve("bad")));
             } finally {
                 server.stop(Duration.ofSeconds(1));
             }
