@@ -4,6 +4,7 @@ import io.tokenflow.client.AnswerSource;
 import io.tokenflow.client.CapacityChange;
 import io.tokenflow.client.DemandChange;
 import io.tokenflow.client.MarketView;
+import io.tokenflow.client.PriceHistoryView;
 import io.tokenflow.client.OracleQuote;
 import io.tokenflow.client.OracleRoute;
 import io.tokenflow.client.OracleSite;
@@ -80,6 +81,11 @@ final class InProcessOracleClient implements PricingOracleClient {
 
     @Override
     public MarketView market() {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public PriceHistoryView priceHistory(String origin, String workloadClass, java.time.Instant since) {
         throw new UnsupportedOperationException();
     }
 

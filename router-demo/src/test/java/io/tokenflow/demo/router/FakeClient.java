@@ -3,6 +3,7 @@ package io.tokenflow.demo.router;
 import io.tokenflow.client.CapacityChange;
 import io.tokenflow.client.DemandChange;
 import io.tokenflow.client.MarketView;
+import io.tokenflow.client.PriceHistoryView;
 import io.tokenflow.client.OracleQuote;
 import io.tokenflow.client.OracleRoute;
 import io.tokenflow.client.OracleSite;
@@ -63,6 +64,11 @@ final class FakeClient implements PricingOracleClient {
 
     @Override
     public MarketView market() {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public PriceHistoryView priceHistory(String origin, String workloadClass, java.time.Instant since) {
         throw new UnsupportedOperationException();
     }
 
