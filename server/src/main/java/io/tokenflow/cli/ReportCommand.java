@@ -91,6 +91,11 @@ final class ReportCommand implements Callable<Integer> {
             description = "Write each figure as SVG too (default); --no-svg writes PNG only (SVGs are 4-6x larger).")
     boolean svg;
 
+    @Option(names = "--since", converter = ServeCommand.DurationConverter.class, paramLabel = "DURATION",
+            description = "With --target: draw the price history of this last stretch only, e.g. 1h "
+                    + "(default: every version the oracle retains).")
+    Duration since;
+
     @Option(names = "--scarcity-threshold", defaultValue = "" + MarketIndicators.DEFAULT_SCARCITY_THRESHOLD,
             paramLabel = "$/M", description = "A node-class pair is scarce when its rent is at least this "
                     + "(default: ${DEFAULT-VALUE}).")
@@ -125,8 +130,12 @@ final class ReportCommand implements Callable<Integer> {
         if (!(hours > 0) || Double.isInfinite(hours)) {
             throw new IllegalArgumentException("--hours must be finite and > 0, got " + hours);
         }
-        if (target == null && !historyClasses.isEmpty()) {
-            throw new IllegalArgumentException("--history-class needs --target: a scenario has no price history");
+        if (target == null && (!historyClasses.isEmpty() || since != null)) {
+            throw new IllegalArgumentException((since != null ? "--since" : "--history-class")
+                    + " needs --target: a scenario has no price history");
+        }
+        if (since != null && (since.isNegative() || since.isZero())) {
+            throw new IllegalArgumentException("--since must be a positive duration, got " + since);
         }
         MarketIndicators indicators = new MarketIndicators(scarcityThreshold);
         MarketReport report = target == null ? fromScenario(indicators) : fromOracle(indicators);
@@ -187,14 +196,20 @@ final class ReportCommand implements Callable<Integer> {
     private List<PriceHistorySeries> history(ManagedChannel channel, Scenario served, ClearingResult result) {
         List<String> classes = historyClasses.isEmpty() ? result.classIds() : historyClasses;
         classes.forEach(served::classIndex); // an unknown class fails here, named, before any call
+        Instant from = since == null ? null : clock.instant().minus(since);
         List<PriceHistorySeries> series = new ArrayList<>();
         for (String cls : classes) {
             Map<String, List<PriceHistorySeries.Point>> byOrigin = new LinkedHashMap<>();
             for (ComputeNode origin : served.nodes()) {
                 PriceHistoryResponse response;
                 try {
-                    response = stub(channel).priceHistory(PriceHistoryRequest.newBuilder()
-                            .setOrigin(origin.id()).setWorkloadClass(cls).build());
+                    PriceHistoryRequest.Builder request = PriceHistoryRequest.newBuilder().setOrigin(origin.id())
+                            .setWorkloadClass(cls);
+                    if (from != null) {
+                        request.setSince(com.google.protobuf.Timestamp.newBuilder().setSeconds(from.getEpochSecond())
+                                .setNanos(from.getNano()));
+                    }
+                    response = stub(channel).priceHistory(request.build());
                 } catch (StatusRuntimeException e) {
                     if (e.getStatus().getCode() == Status.Code.UNIMPLEMENTED) {
                         spec.commandLine().getErr().println("tokenflow: warning: this oracle keeps no price history "

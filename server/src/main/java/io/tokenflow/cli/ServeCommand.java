@@ -232,10 +232,13 @@ final class ServeCommand implements Callable<Integer> {
                 if (v.endsWith("m")) {
                     return Duration.ofSeconds(Long.parseLong(v.substring(0, v.length() - 1)) * 60);
                 }
+                if (v.endsWith("h")) {
+                    return Duration.ofMinutes(Long.parseLong(v.substring(0, v.length() - 1)) * 60);
+                }
                 return Duration.parse(value);
             } catch (RuntimeException e) {
                 throw new picocli.CommandLine.TypeConversionException(
-                        "'" + value + "' is not a duration (use e.g. 500ms, 10s, 2m or PT10S)");
+                        "'" + value + "' is not a duration (use e.g. 500ms, 10s, 2m, 1h or PT10S)");
             }
         }
     }

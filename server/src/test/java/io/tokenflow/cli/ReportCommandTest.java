@@ -82,6 +82,13 @@ class ReportCommandTest {
                 assertTrue(page.contains("id=\"history\""));
                 assertTrue(page.contains("capacity dallas/image"), "the version's cause");
                 assertTrue(figures(page, dir).contains("price-history-image"));
+                // the last millisecond holds no version: the history is drawn empty, not from older versions
+                Path recent = dir.resolve("recent");
+                assertEquals(0, run("report", "--target", target, "--out", recent.toString(), "--history-class",
+                        "image", "--scales", "1", "--since", "1ms", "--no-svg"), err.toString());
+                String recentPage = Files.readString(recent.resolve("index.html"));
+                assertTrue(recentPage.contains("(0 version(s), 5 origin(s))"), recentPage);
+                assertFalse(recentPage.contains("capacity dallas/image"), "older versions are left out");
                 assertEquals(2, run("report", "--target", target, "--out", dir.resolve("bad").toString(),
                         "--history-class", "video"));
                 assertTrue(err.toString().contains("unknown class 'video'"), err.toString());
@@ -121,6 +128,8 @@ class ReportCommandTest {
         assertTrue(err.toString().contains("not both"), err.toString());
         assertEquals(2, run("report", "two-node", "--history-class", "chat", "--out", outDir.toString()));
         assertTrue(err.toString().contains("--history-class needs --target"), err.toString());
+        assertEquals(2, run("report", "two-node", "--since", "1h", "--out", outDir.toString()));
+        assertTrue(err.toString().contains("--since needs --target"), err.toString());
         assertEquals(2, run("report", "two-node", "--top", "0", "--out", outDir.toString()));
         assertTrue(err.toString().contains("--top must be >= 1, got 0"), err.toString());
         assertEquals(2, run("report", "two-node", "--hours", "-1", "--out", outDir.toString()));

@@ -64,6 +64,8 @@ public final class ReportFigures {
     static final int MAX_ORIGINS_DRAWN = 12;
     /** Versions marked on a price-history figure; more would merge into a grey band. */
     static final int MAX_VERSIONS_MARKED = 20;
+    /** Past this many versions a history line is drawn without a marker per version. */
+    private static final int MAX_VERSIONS_WITH_MARKERS = 60;
     /**
      * Unsaturated cells stop at 99 %, so that only saturated ones print as 100; the colour scale
      * turns red only past 99 % (see {@link #utilisationColours}).
@@ -363,7 +365,9 @@ public final class ReportFigures {
             series.setXYSeriesRenderStyle(XYSeriesRenderStyle.Step);
             series.setLineColor(colour);
             series.setMarkerColor(colour);
-            series.setMarker(SeriesMarkers.CIRCLE);
+            // a marker per version reads while versions are few; thousands of them only blot the line
+            series.setMarker(origin.getValue().size() <= MAX_VERSIONS_WITH_MARKERS ? SeriesMarkers.CIRCLE
+                    : SeriesMarkers.NONE);
             series.setLineStyle(new BasicStroke(2f));
         }
         if (chart.getSeriesMap().isEmpty()) {
