@@ -9,6 +9,7 @@ import io.tokenflow.api.v1.PriceHistoryRequest;
 import io.tokenflow.api.v1.PriceHistoryResponse;
 import io.tokenflow.api.v1.PricePoint;
 import io.tokenflow.api.v1.PricingOracleGrpc;
+import io.tokenflow.grpc.ProtoMapping;
 import io.tokenflow.market.analysis.DemandSweep;
 import io.tokenflow.market.analysis.InvestmentSignals;
 import io.tokenflow.market.analysis.MarketIndicators;
@@ -172,18 +173,12 @@ final class ReportCommand implements Callable<Integer> {
         try {
             GetMarketResponse market = stub(channel).getMarket(GetMarketRequest.getDefaultInstance());
             Scenario served = ScenarioJson.read(market.getScenarioJson());
-            // the oracle's own inputs cleared here again, so every figure has the full result types;
-            // the same LP gives the same cost, which is checked rather than assumed
-            ClearingResult result = MarketClearing.clearOnce(served, solver);
-            double theirs = market.getResult().getObjectivePerHour();
-            double ours = result.objectivePerHour().orElse(Double.NaN);
-            if (!(Math.abs(theirs - ours) <= 1e-6 * Math.max(1, Math.abs(theirs)))) {
-                spec.commandLine().getErr().printf(Locale.ROOT, "tokenflow: warning: the oracle's cost %.2f $/hr "
-                        + "differs from this re-clear's %.2f $/hr; figures show the re-clear%n", theirs, ours);
-            }
+            // the oracle's own version, as a read replica adopts it: not a re-clear, whose duals could be
+            // another optimal vertex of a degenerate LP
+            ClearingResult result = ProtoMapping.clearingResult(market.getResult());
             List<Double> list = SweepCommand.parseScales(scales != null ? scales : RELATIVE_SCALES);
             List<DemandSweep.Point> points = DemandSweep.run(served::withDemandScaled, list, solver);
-            Instant clearedAt = instant(market.getClearedAt());
+            Instant clearedAt = ProtoMapping.instant(market.getClearedAt());
             String source = "oracle at " + target + ", market version " + market.getMarketVersion() + " cleared at "
                     + clearedAt + (market.getStale() ? " (stale: its last re-clear failed)" : "");
             return report(served, result, source, new MarketReport.Sweep("× the oracle's current demand", points),
@@ -220,18 +215,14 @@ final class ReportCommand implements Callable<Integer> {
                 }
                 List<PriceHistorySeries.Point> points = new ArrayList<>();
                 for (PricePoint p : response.getPointsList()) {
-                    points.add(new PriceHistorySeries.Point(instant(p.getClearedAt()), p.getMarketVersion(),
-                            p.getPricePerMTokens(), p.getCause()));
+                    points.add(new PriceHistorySeries.Point(ProtoMapping.instant(p.getClearedAt()),
+                            p.getMarketVersion(), p.getPricePerMTokens(), p.getCause()));
                 }
                 byOrigin.put(origin.id(), points);
             }
             series.add(new PriceHistorySeries(cls, byOrigin));
         }
         return series;
-    }
-
-    private static Instant instant(com.google.protobuf.Timestamp t) {
-        return Instant.ofEpochSecond(t.getSeconds(), t.getNanos());
     }
 
     private PricingOracleGrpc.PricingOracleBlockingStub stub(ManagedChannel channel) {

@@ -51,7 +51,7 @@ import java.util.List;
 import java.util.Map;
 
 /** Domain values to tokenflow.v1 messages. Stateless; every method is a pure mapping. */
-final class ProtoMapping {
+public final class ProtoMapping {
     private ProtoMapping() {}
 
     static Timestamp timestamp(Instant t) {
@@ -249,7 +249,7 @@ final class ProtoMapping {
      * The inverse of {@link #result} for an OPTIMAL result (what a leader publishes): every field the
      * read path uses comes back bit for bit; solve statistics and a diagnosis are not carried.
      */
-    static ClearingResult clearingResult(io.tokenflow.api.v1.ClearingResult r) {
+    public static ClearingResult clearingResult(io.tokenflow.api.v1.ClearingResult r) {
         if (r.getStatus() != io.tokenflow.api.v1.ClearingStatus.CLEARING_STATUS_OPTIMAL) {
             throw new IllegalArgumentException("only an OPTIMAL result can be adopted, got " + r.getStatus());
         }
@@ -291,7 +291,7 @@ final class ProtoMapping {
                 new io.tokenflow.market.solution.SolveStats("leader", 0, 0, false));
     }
 
-    static Instant instant(Timestamp t) {
+    public static Instant instant(Timestamp t) {
         return Instant.ofEpochSecond(t.getSeconds(), t.getNanos());
     }
 
