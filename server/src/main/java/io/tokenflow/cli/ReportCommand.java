@@ -46,10 +46,10 @@ import picocli.CommandLine.Spec;
  * oracle serves now (with its price history).
  */
 @Command(name = "report", mixinStandardHelpOptions = true,
-        description = {"Write PNG and SVG figures and an index.html for a cleared market:",
-            "dispatch map, processing by node and class, utilisation, demand sweep, price decomposition,",
-            "investment signals and, with --target, the oracle's price history.",
-            "Give a scenario (embedded name or v1 file) or --target HOST:PORT, not both."})
+        description = {"Write PNG and SVG figures and an index.html for a cleared market: dispatch map, processing "
+                + "by node and class, utilisation, demand sweep, price decomposition, investment signals and, with "
+                + "--target, the oracle's price history.",
+            "Give a scenario (embedded name, v1 file or '-') or --target HOST:PORT, not both."})
 final class ReportCommand implements Callable<Integer> {
     /** The paper's sweep (Figure 3): scales 1x-45x of its unit demand. */
     static final String PAPER_SCALES = "1..45";

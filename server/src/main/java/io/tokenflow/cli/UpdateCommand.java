@@ -28,8 +28,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "update", mixinStandardHelpOptions = true,
         description = {"Push changes to a running oracle and wait until the version that includes them is cleared.",
-            "Each kind of change is one call, all or nothing; several kinds make several calls (and versions,",
-            "unless the oracle coalesces them). Prints one line per call: kind, changes, version."})
+            "Each kind of change is one call, all or nothing; several kinds make several calls (and versions, unless "
+                    + "the oracle coalesces them). Prints one line per call: kind, changes, version."})
 final class UpdateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
