@@ -234,6 +234,6 @@ final class ReportCommand implements Callable<Integer> {
         return new MarketReport(market.name(), source,
                 "tokenflow " + String.join(" ", spec.commandLine().getParseResult().originalArgs()),
                 clock.instant(), market, result, sweep, indicators,
-                result.optimal() ? InvestmentSignals.rank(market, result, hours) : List.of(), top, history);
+                result.optimal() ? InvestmentSignals.rank(market, result, hours) : List.of(), top, hours, history);
     }
 }

@@ -23,6 +23,7 @@ import java.util.Objects;
  * @param indicators    what counts as a scarce pair
  * @param signals       investment signals, most valuable first (empty when the clearing has no rents)
  * @param topSignals    how many signals the figure and table show
+ * @param horizonHours  the hours the signals count rents over (stated even when there are none)
  * @param history       price history per class (empty unless read from an oracle)
  */
 public record MarketReport(
@@ -36,12 +37,13 @@ public record MarketReport(
         MarketIndicators indicators,
         List<InvestmentSignal> signals,
         int topSignals,
+        double horizonHours,
         List<PriceHistorySeries> history) {
 
     /**
      * A demand sweep and what its scale means.
      *
-     * @param scaleMeaning e.g. "the paper's demand scale (x)" or "x the current demand"
+     * @param scaleMeaning what the scale multiplies, e.g. "× the oracle's current demand"
      */
     public record Sweep(String scaleMeaning, List<DemandSweep.Point> points) {
         public Sweep {
@@ -63,6 +65,9 @@ public record MarketReport(
         history = List.copyOf(history);
         if (topSignals < 1) {
             throw new IllegalArgumentException("topSignals must be >= 1, got " + topSignals);
+        }
+        if (!(horizonHours > 0) || Double.isInfinite(horizonHours)) {
+            throw new IllegalArgumentException("horizonHours must be finite and > 0, got " + horizonHours);
         }
     }
 }

@@ -2,6 +2,7 @@ package io.tokenflow.report;
 
 import io.tokenflow.market.analysis.DemandSweep;
 import io.tokenflow.market.analysis.InvestmentSignal;
+import io.tokenflow.market.analysis.InvestmentSignals;
 import io.tokenflow.market.analysis.MarketIndicators;
 import io.tokenflow.market.model.ComputeNode;
 import io.tokenflow.market.solution.ClearingResult;
@@ -266,8 +267,8 @@ public final class ReportWriter {
     // ---- formatting ----
 
     private static String hours(MarketReport report) {
-        double hours = report.signals().isEmpty() ? 8760 : report.signals().get(0).horizonHours();
-        return hours == 8760 ? "a year (8,760 h)" : trim(hours) + " h";
+        double hours = report.horizonHours();
+        return hours == InvestmentSignals.HOURS_PER_YEAR ? "a year (8,760 h)" : trim(hours) + " h";
     }
 
     /** $/hr per Gbps, or per 1,000 tokens/s: one token/s is too small a unit to read. */

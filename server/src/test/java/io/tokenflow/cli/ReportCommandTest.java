@@ -4,9 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.tokenflow.grpc.OracleServer;
 import io.tokenflow.market.clearing.MarketClearing;
 import io.tokenflow.market.clearing.SolverKind;
 import io.tokenflow.market.io.ScenarioJson;
@@ -15,15 +12,11 @@ import io.tokenflow.market.scenarios.EmbeddedScenarios;
 import io.tokenflow.market.scenarios.ScenarioOptions;
 import io.tokenflow.market.solution.ClearingResult;
 import io.tokenflow.market.solution.NodePrice;
-import io.tokenflow.service.OracleConfig;
 import io.tokenflow.service.OracleService;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -63,39 +56,32 @@ class ReportCommandTest {
 
     @Test
     void anOracleReportShowsItsVersionAndPriceHistoryWithCauses(@TempDir Path dir) throws Exception {
-        SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        try (OracleService oracle = OracleService.start(EmbeddedScenarios.get("five-node"), OracleConfig.builder().build(),
-                meters)) {
-            OracleServer server = new OracleServer(NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)),
-                    oracle, meters, Clock.systemUTC()).start();
-            try {
-                long v = oracle.submit(List.of(new MarketUpdate.CapacityUpdate("dallas", "image", 120_000))).version();
-                oracle.whenCleared(v).get(20, TimeUnit.SECONDS);
-                String target = "127.0.0.1:" + server.port();
-                assertEquals(0, run("report", "--target", target, "--out", dir.toString(), "--history-class", "image",
-                        "--scales", "0.5,1,1.5"), err.toString());
-                assertEquals("", err.toString(), "no warning");
-                String page = Files.readString(dir.resolve("index.html"));
-                assertTrue(page.contains("oracle at " + target + ", market version " + v + " cleared at "), page);
-                double cost = oracle.state().snapshot().result().objectivePerHour().getAsDouble();
-                assertTrue(page.contains(String.format(Locale.ROOT, "<td>%,.2f</td>", cost)), "the oracle's cost");
-                assertTrue(page.contains("id=\"history\""));
-                assertTrue(page.contains("capacity dallas/image"), "the version's cause");
-                assertTrue(figures(page, dir).contains("price-history-image"));
-                // the last millisecond holds no version: the history is drawn empty, not from older versions
-                Path recent = dir.resolve("recent");
-                assertEquals(0, run("report", "--target", target, "--out", recent.toString(), "--history-class",
-                        "image", "--scales", "1", "--since", "1ms", "--no-svg"), err.toString());
-                String recentPage = Files.readString(recent.resolve("index.html"));
-                assertTrue(recentPage.contains("(0 version(s), 5 origin(s))"), recentPage);
-                assertFalse(recentPage.contains("capacity dallas/image"), "older versions are left out");
-                assertEquals(2, run("report", "--target", target, "--out", dir.resolve("bad").toString(),
-                        "--history-class", "video"));
-                assertTrue(err.toString().contains("unknown class 'video'"), err.toString());
-                assertFalse(Files.exists(dir.resolve("bad")));
-            } finally {
-                server.stop(Duration.ofSeconds(1));
-            }
+        try (LoopbackOracle loopback = LoopbackOracle.start("five-node")) {
+            OracleService oracle = loopback.oracle;
+            long v = oracle.submit(List.of(new MarketUpdate.CapacityUpdate("dallas", "image", 120_000))).version();
+            oracle.whenCleared(v).get(20, TimeUnit.SECONDS);
+            String target = loopback.target;
+            assertEquals(0, run("report", "--target", target, "--out", dir.toString(), "--history-class", "image",
+                    "--scales", "0.5,1,1.5"), err.toString());
+            assertEquals("", err.toString(), "no warning");
+            String page = Files.readString(dir.resolve("index.html"));
+            assertTrue(page.contains("oracle at " + target + ", market version " + v + " cleared at "), page);
+            double cost = oracle.state().snapshot().result().objectivePerHour().getAsDouble();
+            assertTrue(page.contains(String.format(Locale.ROOT, "<td>%,.2f</td>", cost)), "the oracle's cost");
+            assertTrue(page.contains("id=\"history\""));
+            assertTrue(page.contains("capacity dallas/image"), "the version's cause");
+            assertTrue(figures(page, dir).contains("price-history-image"));
+            // the last millisecond holds no version: the history is drawn empty, not from older versions
+            Path recent = dir.resolve("recent");
+            assertEquals(0, run("report", "--target", target, "--out", recent.toString(), "--history-class",
+                    "image", "--scales", "1", "--since", "1ms", "--no-svg"), err.toString());
+            String recentPage = Files.readString(recent.resolve("index.html"));
+            assertTrue(recentPage.contains("(0 version(s), 5 origin(s))"), recentPage);
+            assertFalse(recentPage.contains("capacity dallas/image"), "older versions are left out");
+            assertEquals(2, run("report", "--target", target, "--out", dir.resolve("bad").toString(),
+                    "--history-class", "video"));
+            assertTrue(err.toString().contains("unknown class 'video'"), err.toString());
+            assertFalse(Files.exists(dir.resolve("bad")));
         }
     }
 

@@ -5,20 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.tokenflow.grpc.OracleServer;
 import io.tokenflow.market.model.MarketUpdate;
-import io.tokenflow.market.scenarios.EmbeddedScenarios;
-import io.tokenflow.service.OracleConfig;
 import io.tokenflow.service.OracleService;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -31,27 +23,24 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code tokenflow settlement export} against a real oracle on loopback. */
 class SettlementExportCommandTest {
+    private LoopbackOracle loopback;
     private OracleService oracle;
-    private OracleServer server;
     private String target;
     private final StringWriter out = new StringWriter();
     private final StringWriter err = new StringWriter();
 
     @BeforeEach
     void start() throws Exception {
-        SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        oracle = OracleService.start(EmbeddedScenarios.get("five-node"), OracleConfig.builder().build(), meters);
-        server = new OracleServer(NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)), oracle, meters,
-                Clock.systemUTC()).start();
-        target = "127.0.0.1:" + server.port();
+        loopback = LoopbackOracle.start("five-node");
+        oracle = loopback.oracle;
+        target = loopback.target;
         long v = oracle.submit(List.of(new MarketUpdate.DemandUpdate("dallas", "image", 200_000))).version();
         oracle.whenCleared(v).get(20, TimeUnit.SECONDS);
     }
 
     @AfterEach
     void stop() throws Exception {
-        server.stop(Duration.ofSeconds(1));
-        oracle.close();
+        loopback.close();
     }
 
     private int run(String... args) {

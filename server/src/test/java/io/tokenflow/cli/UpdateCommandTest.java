@@ -3,43 +3,32 @@ package io.tokenflow.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.tokenflow.grpc.OracleServer;
 import io.tokenflow.market.model.Scenario;
-import io.tokenflow.market.scenarios.EmbeddedScenarios;
-import io.tokenflow.service.OracleConfig;
 import io.tokenflow.service.OracleService;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.InetSocketAddress;
-import java.time.Clock;
-import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** {@code tokenflow update} against a real oracle on loopback. */
 class UpdateCommandTest {
+    private LoopbackOracle loopback;
     private OracleService oracle;
-    private OracleServer server;
     private String target;
     private final StringWriter out = new StringWriter();
     private final StringWriter err = new StringWriter();
 
     @BeforeEach
     void start() throws Exception {
-        SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        oracle = OracleService.start(EmbeddedScenarios.get("five-node"), OracleConfig.builder().build(), meters);
-        server = new OracleServer(NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)), oracle, meters,
-                Clock.systemUTC()).start();
-        target = "127.0.0.1:" + server.port();
+        loopback = LoopbackOracle.start("five-node");
+        oracle = loopback.oracle;
+        target = loopback.target;
     }
 
     @AfterEach
     void stop() throws Exception {
-        server.stop(Duration.ofSeconds(1));
-        oracle.close();
+        loopback.close();
     }
 
     private int run(String... args) {
