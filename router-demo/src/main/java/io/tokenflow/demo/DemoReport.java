@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,11 +19,11 @@ import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /** The demo's outputs: the table on stdout, the JSON report and the PNG chart. */
-final class DemoReport {
+public final class DemoReport {
     private DemoReport() {}
 
     /** The report as ordered maps (the JSON document). */
-    static Map<String, Object> json(DemoRun.Result r) {
+    public static Map<String, Object> json(DemoRun.Result r) {
         DemoRun.Settings s = r.settings();
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("scenario", r.scenario().name());
@@ -105,7 +105,7 @@ final class DemoReport {
         return out;
     }
 
-    static void writeJson(Map<String, Object> report, Path file) throws IOException {
+    public static void writeJson(Map<String, Object> report, Path file) throws IOException {
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) {
@@ -115,7 +115,7 @@ final class DemoReport {
     }
 
     @SuppressWarnings("unchecked")
-    static void printTable(DemoRun.Result r, Map<String, Object> report, PrintStream out) {
+    public static void printTable(DemoRun.Result r, Map<String, Object> report, PrintWriter out) {
         out.printf("%nscenario %s, %.0f s window in %.0f s steps, seed %d; %s %s capacity %,.0f -> %,.0f tok/s at t=%.0f s"
                         + " (market version %d -> %d)%n",
                 r.scenario().name(), r.settings().sim().windowSeconds(), r.settings().sim().stepSeconds(),
@@ -161,7 +161,7 @@ final class DemoReport {
                 r.settings().unservedPenaltyPerMTokens());
     }
 
-    static void writeChart(DemoRun.Result r, Path file) throws IOException {
+    public static void writeChart(DemoRun.Result r, Path file) throws IOException {
         XYChart chart = new XYChartBuilder().width(1000).height(560)
                 .title("Router demo: " + r.scenario().name() + ", cost per step ($/hr equivalent)")
                 .xAxisTitle("simulated time (s)").yAxisTitle("$/hr").build();

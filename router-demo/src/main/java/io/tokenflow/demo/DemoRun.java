@@ -14,23 +14,23 @@ import io.tokenflow.market.clearing.SolverKind;
 import io.tokenflow.market.model.Demand;
 import io.tokenflow.market.model.Scenario;
 import io.tokenflow.market.solution.ClearingResult;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /** One demo run: the three strategies over one trace, the capacity drop through the client, the LP optimum. */
-final class DemoRun {
+public final class DemoRun {
 
     /** What to run. {@code dropFactor} scales the drop node × class capacity at {@code dropAtShare} of the window. */
-    record Settings(Simulator.Config sim, String dropNode, String dropClass, double dropFactor, double dropAtShare,
+    public record Settings(Simulator.Config sim, String dropNode, String dropClass, double dropFactor, double dropAtShare,
             double unservedPenaltyPerMTokens) {}
 
     /** A price of the drop class per origin, before and after. */
     record PriceMove(String origin, double before, double after, String servedViaBefore, String servedViaAfter) {}
 
-    record Result(Settings settings, Scenario scenario, List<Simulator.Outcome> outcomes, double lpBeforePerHour,
+    public record Result(Settings settings, Scenario scenario, List<Simulator.Outcome> outcomes, double lpBeforePerHour,
             double lpAfterPerHour, double lpOptimumPerHour, int dropStep, double capacityBefore, double capacityAfter,
             long versionBefore, long versionAfter, List<PriceMove> priceMoves) {
 
@@ -45,7 +45,7 @@ final class DemoRun {
 
     private DemoRun() {}
 
-    static Result run(Scenario scenario, PricingOracleClient client, Settings settings, PrintStream log) {
+    public static Result run(Scenario scenario, PricingOracleClient client, Settings settings, PrintWriter log) {
         Simulator.Config cfg = settings.sim();
         CostModel costs = new CostModel(scenario);
         awaitTable(client, 1, log);
@@ -98,7 +98,7 @@ final class DemoRun {
     }
 
     /** Waits (up to 10 s) until the client's local table holds at least {@code version}. */
-    private static void awaitTable(PricingOracleClient client, long version, PrintStream log) {
+    private static void awaitTable(PricingOracleClient client, long version, PrintWriter log) {
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (System.nanoTime() < deadline) {
             TableStatus status = client.tableStatus();

@@ -39,10 +39,10 @@ import java.util.function.Function;
  *       there), then the simulated capacity changes and every strategy hears of a new version.</li>
  * </ul>
  */
-final class Simulator {
+public final class Simulator {
 
-    record Config(int steps, double stepSeconds, double queueSeconds, long seed) {
-        Config {
+    public record Config(int steps, double stepSeconds, double queueSeconds, long seed) {
+        public Config {
             if (steps < 1 || !(stepSeconds > 0) || !(queueSeconds >= 0)) {
                 throw new IllegalArgumentException("steps >= 1, step > 0 and queue >= 0 s, got " + steps + ", "
                         + stepSeconds + ", " + queueSeconds);

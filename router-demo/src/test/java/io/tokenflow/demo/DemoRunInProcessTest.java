@@ -9,8 +9,7 @@ import io.tokenflow.market.model.Scenario;
 import io.tokenflow.market.scenarios.EmbeddedScenarios;
 import io.tokenflow.service.OracleConfig;
 import io.tokenflow.service.OracleService;
-import java.io.PrintStream;
-import java.io.OutputStream;
+import java.io.PrintWriter;
 import org.junit.jupiter.api.Test;
 
 /** The whole demo run against the real market in this JVM (no RPC): the goal figures on five-node. */
@@ -24,7 +23,7 @@ class DemoRunInProcessTest {
             DemoRun.Settings settings = new DemoRun.Settings(new Simulator.Config(30, 1, 5, 7), "dallas", "image", 0.5,
                     0.5, config.defaultUnservedPenaltyPerMTokens());
             DemoRun.Result r = DemoRun.run(scenario, new InProcessOracleClient(oracle), settings,
-                    new PrintStream(OutputStream.nullOutputStream()));
+                    new PrintWriter(java.io.Writer.nullWriter()));
             Simulator.Outcome o = r.outcome("oracle");
             double ratio = r.perHour(o.cost) / r.lpOptimumPerHour();
             assertTrue(ratio <= 1.01 && ratio >= 0.99, "oracle / LP = " + ratio);

@@ -51,13 +51,13 @@ import io.tokenflow.api.v1.UpdateDemandRequest;
 import io.tokenflow.api.v1.UpdateElectricityPriceRequest;
 import io.tokenflow.api.v1.UpdateLinkCapacityRequest;
 import io.tokenflow.api.v1.WatchRequest;
-import io.tokenflow.cli.TokenflowCommand;
+import io.tokenflow.market.clearing.MarketClearing;
+import io.tokenflow.market.clearing.SolverKind;
+import io.tokenflow.market.io.ClearingResultJson;
 import io.tokenflow.market.scenarios.EmbeddedScenarios;
 import io.tokenflow.service.ControllableEngine;
 import io.tokenflow.service.OracleConfig;
 import io.tokenflow.service.OracleService;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -110,11 +110,10 @@ class PricingOracleGrpcServiceTest {
     }
 
     @Test
-    void quotesEqualTheCliClearOfTheSameScenario() throws Exception {
-        StringWriter out = new StringWriter();
-        assertEquals(0, TokenflowCommand.run(new String[] {"clear", "--scenario", "five-node", "--format", "json"},
-                new PrintWriter(out), new PrintWriter(new StringWriter())));
-        JsonNode cleared = new ObjectMapper().readTree(out.toString());
+    void quotesEqualAnIndependentClearOfTheSameScenario() throws Exception {
+        // what `tokenflow clear --format json` prints: a fresh clearing written as the clearing-result format
+        JsonNode cleared = new ObjectMapper().readTree(ClearingResultJson.write(
+                MarketClearing.clearOnce(EmbeddedScenarios.get("five-node"), SolverKind.GLOP)));
         int quoted = 0;
         for (JsonNode p : cleared.get("prices")) {
             QuoteResponse q = quote(p.get("node").asText(), p.get("class").asText());

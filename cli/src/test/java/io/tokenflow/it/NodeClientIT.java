@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Process level: starts the real {@code ./tokenflow serve} on free ports and runs a Node.js client
- * written against the .proto files alone (server/src/test/node/oracle-client.mjs) against it: quotes
+ * written against the .proto files alone (cli/src/test/node/oracle-client.mjs) against it: quotes
  * every origin x class, pushes a capacity drop and sees the price move, reads health and reflection, and
  * checks a NOT_FOUND. Then scrapes the Prometheus endpoint (its tokenflow_market_version gauge has seen the
  * update) and stops the server with SIGTERM.
@@ -63,7 +63,7 @@ class NodeClientIT {
         String repoDir = System.getProperty("tokenflow.repo.dir");
         assertTrue(repoDir != null, "system property tokenflow.repo.dir is not set (run through Maven)");
         repo = Path.of(repoDir).toAbsolutePath().normalize();
-        nodeDir = repo.resolve("server/src/test/node");
+        nodeDir = repo.resolve("cli/src/test/node");
         assertTrue(Files.isRegularFile(repo.resolve("tokenflow")), "no launcher ./tokenflow in " + repo);
 
         requireTool("node", "--version");
@@ -71,7 +71,7 @@ class NodeClientIT {
         if (!Files.isDirectory(nodeDir.resolve("node_modules/@grpc/grpc-js"))
                 || !Files.isDirectory(nodeDir.resolve("node_modules/@grpc/proto-loader"))) {
             Result npm = run(List.of("npm", "ci", "--ignore-scripts", "--no-audit", "--no-fund"), nodeDir, NPM_CI);
-            assertEquals(0, npm.exitCode, () -> "npm ci in server/src/test/node failed (the npm registry must be"
+            assertEquals(0, npm.exitCode, () -> "npm ci in cli/src/test/node failed (the npm registry must be"
                     + " reachable, or run it by hand):\n" + npm.output());
         }
     }

@@ -1,4 +1,4 @@
-package io.tokenflow.demo;
+package io.tokenflow.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -6,9 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -17,16 +16,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The demo as `tokenflow demo` runs it: its own oracle on loopback, the real SDK over gRPC, a short window. */
-class DemoMainEndToEndTest {
+class DemoCommandTest {
 
     @Test
     void fiveNodeShortWindowReportsTheGoalFigures(@TempDir Path dir) throws Exception {
         System.setProperty("java.awt.headless", "true");
         Path report = dir.resolve("demo.json");
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        int rc = DemoMain.run(new String[] {"--scenario", "five-node", "--window", "40", "--seed", "3", "--report",
-                report.toString()}, new PrintStream(bytes, true, StandardCharsets.UTF_8));
-        String out = bytes.toString(StandardCharsets.UTF_8);
+        StringWriter bytes = new StringWriter();
+        StringWriter err = new StringWriter();
+        int rc = TokenflowCommand.run(new String[] {"demo", "--scenario", "five-node", "--window", "40", "--seed", "3",
+                "--report", report.toString()}, new PrintWriter(bytes, true), new PrintWriter(err, true));
+        String out = bytes + err.toString();
         assertEquals(0, rc, out);
         assertTrue(out.contains("LP optimum"), out);
         assertTrue(Files.size(dir.resolve("demo.png")) > 10_000, "chart written beside the report");

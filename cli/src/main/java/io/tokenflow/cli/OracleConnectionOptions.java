@@ -1,6 +1,8 @@
 package io.tokenflow.cli;
 
 import io.grpc.ManagedChannel;
+import io.tokenflow.client.PricingOracleClient;
+import io.tokenflow.client.PricingOracleClientBuilder;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -16,5 +18,21 @@ final class OracleConnectionOptions {
 
     ManagedChannel channel(String target) {
         return ClientSecurityOptions.channel(target, tlsCa, token);
+    }
+
+    /** The SDK client for {@code target}, with this TLS trust and token; {@code watch} keeps a local table. */
+    PricingOracleClientBuilder builder(String target) {
+        PricingOracleClientBuilder builder = PricingOracleClient.builder().target(target);
+        if (tlsCa != null) {
+            builder.trustedCertificates(tlsCa);
+        }
+        if (token != null) {
+            builder.bearerToken(token);
+        }
+        return builder;
+    }
+
+    PricingOracleClient client(String target) {
+        return builder(target).build();
     }
 }

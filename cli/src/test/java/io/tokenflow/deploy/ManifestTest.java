@@ -403,14 +403,14 @@ class ManifestTest {
         String jarPath = argv.get(jar + 1);
         // the jar the launcher builds, with its Class-Path lib/ beside it
         String launcher = Files.readString(repo.resolve("tokenflow"), StandardCharsets.UTF_8);
-        assertTrue(launcher.contains("target/tokenflow-$module.jar") && launcher.contains("ensure_built server"),
-                "the launcher builds server/target/tokenflow-server.jar");
+        assertTrue(launcher.contains("target/tokenflow-$module.jar") && launcher.contains("ensure_built cli"),
+                "the launcher builds cli/target/tokenflow-cli.jar");
         String jarDir = jarPath.substring(0, jarPath.lastIndexOf('/'));
-        assertTrue(lines.stream().anyMatch(l -> l.startsWith("COPY ") && l.contains("server/target/tokenflow-server.jar")
-                && l.endsWith(" " + jarPath)), "the Dockerfile copies server/target/tokenflow-server.jar to " + jarPath);
-        assertTrue(lines.stream().anyMatch(l -> l.startsWith("COPY ") && l.contains("server/target/lib")
-                && l.endsWith(" " + jarDir + "/lib")), "the Dockerfile copies server/target/lib beside the jar");
-        assertTrue(lines.stream().anyMatch(l -> l.contains("mvn") && l.contains("-pl server -am") && l.contains("package")),
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("COPY ") && l.contains("cli/target/tokenflow-cli.jar")
+                && l.endsWith(" " + jarPath)), "the Dockerfile copies cli/target/tokenflow-cli.jar to " + jarPath);
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("COPY ") && l.contains("cli/target/lib")
+                && l.endsWith(" " + jarDir + "/lib")), "the Dockerfile copies cli/target/lib beside the jar");
+        assertTrue(lines.stream().anyMatch(l -> l.contains("mvn") && l.contains("-pl cli -am") && l.contains("package")),
                 "the build stage runs the launcher's Maven build");
         Set<String> exposed = lines.stream().filter(l -> l.startsWith("EXPOSE "))
                 .flatMap(l -> Stream.of(l.substring(7).trim().split("\\s+"))).map(p -> p.replace("/tcp", ""))

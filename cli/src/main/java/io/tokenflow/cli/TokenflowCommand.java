@@ -28,6 +28,7 @@ import picocli.CommandLine.Command;
             ReportCommand.class,
             UpdateCommand.class,
             PaperReproductionCommand.class,
+            DemoCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class TokenflowCommand implements Runnable {
