@@ -112,7 +112,7 @@ final class DemoCommand implements Callable<Integer> {
             oracleTarget = "127.0.0.1:" + server.port();
             out.println("started an oracle for '" + loaded.name() + "' on " + oracleTarget);
         }
-        try (PricingOracleClient client = connection.client(oracleTarget)) {
+        try (PricingOracleClient client = connection.builder(oracleTarget).build()) {
             DemoRun.Result result = DemoRun.run(loaded, client, settings, out);
             Map<String, Object> json = DemoReport.json(result);
             DemoReport.printTable(result, json, out);

@@ -1,6 +1,5 @@
 package io.tokenflow.cli;
 
-import io.grpc.ManagedChannel;
 import io.tokenflow.client.PricingOracleClient;
 import io.tokenflow.client.PricingOracleClientBuilder;
 import java.nio.file.Path;
@@ -16,11 +15,8 @@ final class OracleConnectionOptions {
                     + "needs: docs/security.md).")
     String token;
 
-    ManagedChannel channel(String target) {
-        return ClientSecurityOptions.channel(target, tlsCa, token);
-    }
 
-    /** The SDK client for {@code target}, with this TLS trust and token; {@code watch} keeps a local table. */
+    /** An SDK client builder for {@code target}, with this TLS trust and token. */
     PricingOracleClientBuilder builder(String target) {
         PricingOracleClientBuilder builder = PricingOracleClient.builder().target(target);
         if (tlsCa != null) {
@@ -32,7 +28,8 @@ final class OracleConnectionOptions {
         return builder;
     }
 
-    PricingOracleClient client(String target) {
-        return builder(target).build();
+    /** A client for one-off calls (no local table), each call given {@code deadline}. */
+    PricingOracleClient client(String target, java.time.Duration deadline) {
+        return builder(target).watch(false).deadline(deadline).build();
     }
 }

@@ -1,21 +1,14 @@
 package io.tokenflow.cli;
 
-import io.grpc.ManagedChannel;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
-import io.tokenflow.api.v1.GetMarketRequest;
-import io.tokenflow.api.v1.GetMarketResponse;
-import io.tokenflow.api.v1.PriceHistoryRequest;
-import io.tokenflow.api.v1.PriceHistoryResponse;
-import io.tokenflow.api.v1.PricePoint;
-import io.tokenflow.api.v1.PricingOracleGrpc;
-import io.tokenflow.grpc.ProtoMapping;
+import io.tokenflow.client.OracleInternalException;
+import io.tokenflow.client.PriceHistoryView;
+import io.tokenflow.client.PricingOracleClient;
+import io.tokenflow.follow.PublishedVersion;
 import io.tokenflow.market.analysis.DemandSweep;
 import io.tokenflow.market.analysis.InvestmentSignals;
 import io.tokenflow.market.analysis.MarketIndicators;
 import io.tokenflow.market.clearing.MarketClearing;
 import io.tokenflow.market.clearing.SolverKind;
-import io.tokenflow.market.io.ScenarioJson;
 import io.tokenflow.market.model.ComputeNode;
 import io.tokenflow.market.model.Scenario;
 import io.tokenflow.market.scenarios.EmbeddedScenarios;
@@ -33,7 +26,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -169,26 +161,19 @@ final class ReportCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--bandwidth, --max-latency and --opex-adder change a scenario; "
                     + "with --target the report shows the oracle's market as it is");
         }
-        ManagedChannel channel = connection.channel(target);
-        try {
-            GetMarketResponse market = stub(channel).getMarket(GetMarketRequest.getDefaultInstance());
-            Scenario served = ScenarioJson.read(market.getScenarioJson());
-            // the oracle's own version, as a read replica adopts it: not a re-clear, whose duals could be
-            // another optimal vertex of a degenerate LP
-            ClearingResult result = ProtoMapping.clearingResult(market.getResult());
+        try (PricingOracleClient client = connection.client(target, deadline)) {
+            PublishedVersion market = PublishedVersion.of(client.market());
             List<Double> list = SweepCommand.parseScales(scales != null ? scales : RELATIVE_SCALES);
-            List<DemandSweep.Point> points = DemandSweep.run(served::withDemandScaled, list, solver);
-            Instant clearedAt = ProtoMapping.instant(market.getClearedAt());
-            String source = "oracle at " + target + ", market version " + market.getMarketVersion() + " cleared at "
-                    + clearedAt + (market.getStale() ? " (stale: its last re-clear failed)" : "");
-            return report(served, result, source, new MarketReport.Sweep("× the oracle's current demand", points),
-                    indicators, history(channel, served, result));
-        } finally {
-            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            List<DemandSweep.Point> points = DemandSweep.run(market.scenario()::withDemandScaled, list, solver);
+            String source = "oracle at " + target + ", market version " + market.version() + " cleared at "
+                    + market.clearedAt() + (market.stale() ? " (stale: its last re-clear failed)" : "");
+            return report(market.scenario(), market.result(), source,
+                    new MarketReport.Sweep("× the oracle's current demand", points), indicators,
+                    history(client, market.scenario(), market.result()));
         }
     }
 
-    private List<PriceHistorySeries> history(ManagedChannel channel, Scenario served, ClearingResult result) {
+    private List<PriceHistorySeries> history(PricingOracleClient client, Scenario served, ClearingResult result) {
         List<String> classes = historyClasses.isEmpty() ? result.classIds() : historyClasses;
         classes.forEach(served::classIndex); // an unknown class fails here, named, before any call
         Instant from = since == null ? null : clock.instant().minus(since);
@@ -196,37 +181,23 @@ final class ReportCommand implements Callable<Integer> {
         for (String cls : classes) {
             Map<String, List<PriceHistorySeries.Point>> byOrigin = new LinkedHashMap<>();
             for (ComputeNode origin : served.nodes()) {
-                PriceHistoryResponse response;
+                PriceHistoryView history;
                 try {
-                    PriceHistoryRequest.Builder request = PriceHistoryRequest.newBuilder().setOrigin(origin.id())
-                            .setWorkloadClass(cls);
-                    if (from != null) {
-                        request.setSince(com.google.protobuf.Timestamp.newBuilder().setSeconds(from.getEpochSecond())
-                                .setNanos(from.getNano()));
-                    }
-                    response = stub(channel).priceHistory(request.build());
-                } catch (StatusRuntimeException e) {
-                    if (e.getStatus().getCode() == Status.Code.UNIMPLEMENTED) {
+                    history = client.priceHistory(origin.id(), cls, from);
+                } catch (OracleInternalException e) {
+                    if (e.statusCode().equals("UNIMPLEMENTED")) {
                         spec.commandLine().getErr().println("tokenflow: warning: this oracle keeps no price history "
                                 + "(PriceHistory is UNIMPLEMENTED); the report has none");
                         return List.of();
                     }
                     throw e;
                 }
-                List<PriceHistorySeries.Point> points = new ArrayList<>();
-                for (PricePoint p : response.getPointsList()) {
-                    points.add(new PriceHistorySeries.Point(ProtoMapping.instant(p.getClearedAt()),
-                            p.getMarketVersion(), p.getPricePerMTokens(), p.getCause()));
-                }
-                byOrigin.put(origin.id(), points);
+                byOrigin.put(origin.id(), history.points().stream().map(p -> new PriceHistorySeries.Point(
+                        p.clearedAt(), p.marketVersion(), p.pricePerMTokens(), p.cause())).toList());
             }
             series.add(new PriceHistorySeries(cls, byOrigin));
         }
         return series;
-    }
-
-    private PricingOracleGrpc.PricingOracleBlockingStub stub(ManagedChannel channel) {
-        return PricingOracleGrpc.newBlockingStub(channel).withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private MarketReport report(Scenario market, ClearingResult result, String source, MarketReport.Sweep sweep,

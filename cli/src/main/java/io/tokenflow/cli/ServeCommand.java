@@ -1,5 +1,8 @@
 package io.tokenflow.cli;
 
+import io.tokenflow.client.PricingOracleClient;
+import io.tokenflow.client.PricingOracleClientBuilder;
+import io.tokenflow.follow.LeaderFollower;
 import io.grpc.ServerInterceptor;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -8,7 +11,6 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.tokenflow.grpc.LeaderFollower;
 import io.tokenflow.grpc.OracleServer;
 import io.tokenflow.market.model.Scenario;
 import io.tokenflow.service.MarketState;
@@ -175,8 +177,8 @@ final class ServeCommand implements Callable<Integer> {
 
         LeaderFollower follower = null;
         if (follow != null) {
-            follower = new LeaderFollower(ClientSecurityOptions.channel(follow, leaderTlsCa, leaderToken), follow,
-                    oracle, Duration.ofMillis(200), Duration.ofSeconds(5)).start();
+            follower = LeaderFollower.start(leaderClient(), follow, oracle, Duration.ofMillis(200),
+                    Duration.ofSeconds(5));
             out.printf(Locale.ROOT, "tokenflow serve: read replica following %s (health NOT_SERVING until its first"
                     + " version)%n", follow);
         } else {
@@ -241,5 +243,20 @@ final class ServeCommand implements Callable<Integer> {
                         "'" + value + "' is not a duration (use e.g. 500ms, 10s, 2m, 1h or PT10S)");
             }
         }
+    }
+
+    /** The SDK client of the leader: plaintext, or TLS trusting --leader-tls-ca; --leader-token when given. */
+    private PricingOracleClientBuilder leaderClient() {
+        PricingOracleClientBuilder builder = PricingOracleClient.builder().target(follow);
+        if (leaderTlsCa != null) {
+            builder.trustedCertificates(leaderTlsCa);
+        }
+        if (leaderToken != null) {
+            if (leaderToken.isBlank()) {
+                throw new IllegalArgumentException("--leader-token must not be empty");
+            }
+            builder.bearerToken(leaderToken);
+        }
+        return builder;
     }
 }

@@ -1,5 +1,6 @@
 package io.tokenflow.cli;
 
+import io.tokenflow.client.OracleException;
 import io.tokenflow.market.model.InvalidScenarioException;
 import io.tokenflow.market.model.UnknownIdException;
 import java.io.PrintWriter;
@@ -35,9 +36,8 @@ public final class TokenflowCommand implements Runnable {
     static final int EXIT_INVALID_INPUT = 2;
     static final int EXIT_FAILURE = 1;
     /** Statuses that say the request was wrong (exit 2), as opposed to the server or network (exit 1). */
-    private static final java.util.Set<io.grpc.Status.Code> CALLER_ERRORS = java.util.EnumSet.of(
-            io.grpc.Status.Code.INVALID_ARGUMENT, io.grpc.Status.Code.NOT_FOUND, io.grpc.Status.Code.OUT_OF_RANGE,
-            io.grpc.Status.Code.FAILED_PRECONDITION);
+    private static final java.util.Set<String> CALLER_ERRORS = java.util.Set.of(
+            "INVALID_ARGUMENT", "NOT_FOUND", "OUT_OF_RANGE", "FAILED_PRECONDITION");
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -62,11 +62,10 @@ public final class TokenflowCommand implements Runnable {
                 commandLine.getErr().println("tokenflow: invalid input: " + e.getMessage());
                 return EXIT_INVALID_INPUT;
             }
-            if (e instanceof io.grpc.StatusRuntimeException s) {
+            if (e instanceof OracleException o) {
                 // the oracle's own words: the status and the message naming the field or version
-                commandLine.getErr().println("tokenflow: " + s.getStatus().getCode() + ": "
-                        + s.getStatus().getDescription());
-                return CALLER_ERRORS.contains(s.getStatus().getCode()) ? EXIT_INVALID_INPUT : EXIT_FAILURE;
+                commandLine.getErr().println("tokenflow: " + o.getMessage());
+                return CALLER_ERRORS.contains(o.statusCode()) ? EXIT_INVALID_INPUT : EXIT_FAILURE;
             }
             commandLine.getErr().println("tokenflow: " + e.getClass().getSimpleName() + ": " + e.getMessage());
             return EXIT_FAILURE;

@@ -1,20 +1,15 @@
 package io.tokenflow.cli;
 
-import io.grpc.ManagedChannel;
-import io.tokenflow.api.v1.CapacityUpdate;
-import io.tokenflow.api.v1.DemandUpdate;
-import io.tokenflow.api.v1.ElectricityPriceUpdate;
-import io.tokenflow.api.v1.LinkCapacityUpdate;
-import io.tokenflow.api.v1.PricingOracleGrpc;
-import io.tokenflow.api.v1.UpdateCapacityRequest;
-import io.tokenflow.api.v1.UpdateDemandRequest;
-import io.tokenflow.api.v1.UpdateElectricityPriceRequest;
-import io.tokenflow.api.v1.UpdateLinkCapacityRequest;
+import io.tokenflow.client.CapacityChange;
+import io.tokenflow.client.DemandChange;
+import io.tokenflow.client.ElectricityPriceChange;
+import io.tokenflow.client.LinkCapacityChange;
+import io.tokenflow.client.PricingOracleClient;
+import io.tokenflow.client.UpdateAck;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
@@ -67,7 +62,7 @@ final class UpdateCommand implements Callable<Integer> {
     private record Change(String first, String second, double value) {}
 
     @Override
-    public Integer call() throws InterruptedException {
+    public Integer call() {
         List<Change> capacities = parse("--capacity", capacity, '/');
         List<Change> demands = parse("--demand", demand, '/');
         List<Change> prices = parse("--electricity", electricity, (char) 0);
@@ -76,50 +71,34 @@ final class UpdateCommand implements Callable<Integer> {
             throw new IllegalArgumentException("nothing to update: give --capacity, --demand, --electricity or --link");
         }
         boolean wait = !noWait;
-        ManagedChannel channel = connection.channel(target);
-        try {
+        try (PricingOracleClient client = connection.client(target, deadline)) {
             if (!capacities.isEmpty()) {
-                UpdateCapacityRequest.Builder request = UpdateCapacityRequest.newBuilder().setWaitForClear(wait);
-                capacities.forEach(c -> request.addUpdates(CapacityUpdate.newBuilder().setNode(c.first())
-                        .setWorkloadClass(c.second()).setTokensPerSecond(c.value())));
-                var response = stub(channel).updateCapacity(request.build());
-                print("capacity", capacity, response.getMarketVersion(), response.getCleared());
+                UpdateAck ack = client.updateCapacity(capacities.stream()
+                        .map(c -> new CapacityChange(c.first(), c.second(), c.value())).toList(), wait);
+                print("capacity", capacity, ack);
             }
             if (!demands.isEmpty()) {
-                UpdateDemandRequest.Builder request = UpdateDemandRequest.newBuilder().setWaitForClear(wait);
-                demands.forEach(c -> request.addUpdates(DemandUpdate.newBuilder().setOrigin(c.first())
-                        .setWorkloadClass(c.second()).setTokensPerSecond(c.value())));
-                var response = stub(channel).updateDemand(request.build());
-                print("demand", demand, response.getMarketVersion(), response.getCleared());
+                UpdateAck ack = client.updateDemand(demands.stream()
+                        .map(c -> new DemandChange(c.first(), c.second(), c.value())).toList(), wait);
+                print("demand", demand, ack);
             }
             if (!prices.isEmpty()) {
-                UpdateElectricityPriceRequest.Builder request =
-                        UpdateElectricityPriceRequest.newBuilder().setWaitForClear(wait);
-                prices.forEach(c -> request.addUpdates(ElectricityPriceUpdate.newBuilder().setNode(c.first())
-                        .setPricePerKwh(c.value())));
-                var response = stub(channel).updateElectricityPrice(request.build());
-                print("electricity", electricity, response.getMarketVersion(), response.getCleared());
+                UpdateAck ack = client.updateElectricityPrice(prices.stream()
+                        .map(c -> new ElectricityPriceChange(c.first(), c.value())).toList(), wait);
+                print("electricity", electricity, ack);
             }
             if (!links.isEmpty()) {
-                UpdateLinkCapacityRequest.Builder request = UpdateLinkCapacityRequest.newBuilder().setWaitForClear(wait);
-                links.forEach(c -> request.addUpdates(LinkCapacityUpdate.newBuilder().setFromNode(c.first())
-                        .setToNode(c.second()).setCapacityGbps(c.value())));
-                var response = stub(channel).updateLinkCapacity(request.build());
-                print("link", link, response.getMarketVersion(), response.getCleared());
+                UpdateAck ack = client.updateLinkCapacity(links.stream()
+                        .map(c -> new LinkCapacityChange(c.first(), c.second(), c.value())).toList(), wait);
+                print("link", link, ack);
             }
             return 0;
-        } finally {
-            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         }
     }
 
-    private PricingOracleGrpc.PricingOracleBlockingStub stub(ManagedChannel channel) {
-        return PricingOracleGrpc.newBlockingStub(channel).withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    private void print(String kind, List<String> changes, long version, boolean cleared) {
-        spec.commandLine().getOut().println(kind + " " + String.join(" ", changes) + ": version " + version
-                + (cleared ? " cleared" : " accepted, not cleared yet"));
+    private void print(String kind, List<String> changes, UpdateAck ack) {
+        spec.commandLine().getOut().println(kind + " " + String.join(" ", changes) + ": version " + ack.marketVersion()
+                + (ack.cleared() ? " cleared" : " accepted, not cleared yet"));
         spec.commandLine().getOut().flush();
     }
 

@@ -51,7 +51,7 @@ class SettlementExportCommandTest {
     void csvHasOneRowPerMoneyFlowAndTheRowsAddUpToTheTotals() {
         assertEquals(0, run("settlement", "export", "--target", target, "--format", "csv"), err.toString());
         List<String> lines = out.toString().lines().toList();
-        assertEquals(SettlementCommand.Export.CSV_HEADER, lines.get(0));
+        assertEquals(SettlementRows.CSV_HEADER, lines.get(0));
         Map<String, double[]> byVersionAndKind = new TreeMap<>();
         for (String line : lines.subList(1, lines.size())) {
             String[] cells = line.split(",", -1);

@@ -1,52 +1,42 @@
 package io.tokenflow.client;
 
-import com.google.protobuf.Timestamp;
 import io.grpc.CallCredentials;
-import io.grpc.ChannelCredentials;
-import io.grpc.Grpc;
-import io.grpc.InsecureChannelCredentials;
+import io.grpc.Context;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
-import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.TlsChannelCredentials;
-import io.grpc.stub.ClientCallStreamObserver;
-import io.grpc.stub.ClientResponseObserver;
 import io.tokenflow.api.v1.CapacityUpdate;
 import io.tokenflow.api.v1.DemandUpdate;
+import io.tokenflow.api.v1.ElectricityPriceUpdate;
+import io.tokenflow.api.v1.ExportSettlementRequest;
 import io.tokenflow.api.v1.FeasibleSitesRequest;
 import io.tokenflow.api.v1.GetMarketRequest;
-import io.tokenflow.api.v1.GetMarketResponse;
-import io.tokenflow.api.v1.NodePrice;
+import io.tokenflow.api.v1.LinkCapacityUpdate;
 import io.tokenflow.api.v1.PriceHistoryRequest;
-import io.tokenflow.api.v1.PriceHistoryResponse;
-import io.tokenflow.api.v1.PriceTable;
 import io.tokenflow.api.v1.PricingOracleGrpc;
 import io.tokenflow.api.v1.QuoteRequest;
 import io.tokenflow.api.v1.QuoteResponse;
 import io.tokenflow.api.v1.RouteRequest;
 import io.tokenflow.api.v1.RouteResponse;
+import io.tokenflow.api.v1.SettlementRecord;
 import io.tokenflow.api.v1.UpdateCapacityRequest;
 import io.tokenflow.api.v1.UpdateCapacityResponse;
 import io.tokenflow.api.v1.UpdateDemandRequest;
 import io.tokenflow.api.v1.UpdateDemandResponse;
-import io.tokenflow.api.v1.WatchRequest;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import io.tokenflow.api.v1.UpdateElectricityPriceRequest;
+import io.tokenflow.api.v1.UpdateElectricityPriceResponse;
+import io.tokenflow.api.v1.UpdateLinkCapacityRequest;
+import io.tokenflow.api.v1.UpdateLinkCapacityResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.OptionalDouble;
+import java.util.Objects;
 import java.util.OptionalLong;
-import java.util.concurrent.Executor;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -54,9 +44,9 @@ import java.util.function.Supplier;
  *
  * <h2>Thread-safety</h2>
  * Every method may be called from any number of threads. The local table is one immutable
- * {@link LocalTable} snapshot in an {@link AtomicReference}: the watch stream builds a new one per
- * message and swaps it in, readers take whichever snapshot is current, never lock, and so never see a mix
- * of two versions. Within one watch stream versions only grow (the oracle sends newest first).
+ * {@link LocalTable} snapshot that {@link PriceTableWatch} swaps in per message: readers take whichever
+ * snapshot is current, never lock, and so never see a mix of two versions. Within one watch stream
+ * versions only grow (the oracle sends newest first).
  *
  * <h2>Fresh</h2>
  * The table is <em>fresh</em> while the watch stream is connected (a message arrived on the current
@@ -70,16 +60,13 @@ import java.util.function.Supplier;
  *
  * <h2>Retries</h2>
  * One retry layer only: gRPC's own, through the channel's service config ({@code retryPolicy}: up to 3
- * attempts on UNAVAILABLE, 50 ms doubling to 500 ms) for Quote, Route, FeasibleSites, GetMarket and the
- * (idempotent: they set values) UpdateCapacity and UpdateDemand. It is set only on a channel the client
+ * attempts on UNAVAILABLE, 50 ms doubling to 500 ms) for the unary methods in
+ * {@link Channels#RETRIED_METHODS}, updates included (they set values, so a repeat is harmless). It is set only on a channel the client
  * makes from {@link PricingOracleClientBuilder#target}; a channel passed in keeps whatever its owner set.
  * The watch stream is not retried by gRPC; the client reconnects it itself with exponential backoff
  * (builder's initial/max, reset when a message arrives). There is no other retry (no resilience4j).
  */
 final class GrpcPricingOracleClient implements PricingOracleClient {
-    private static final String SERVICE = "tokenflow.v1.PricingOracle";
-    private static final Metadata.Key<String> AUTHORIZATION =
-            Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
     private final ManagedChannel channel;
     private final boolean ownsChannel;
@@ -87,34 +74,24 @@ final class GrpcPricingOracleClient implements PricingOracleClient {
     private final PricingOracleGrpc.PricingOracleStub async;
     private final Duration deadline;
     private final long maxTableAgeMillis;
-    private final long initialBackoffNanos;
-    private final long maxBackoffNanos;
     private final java.time.Clock clock;
-    private final WatchRequest watchRequest;
     private final boolean watchClassesFiltered;
-
-    private final AtomicReference<LocalTable> table = new AtomicReference<>();
-    private volatile boolean connected;
-    private volatile boolean closed;
-    private final ScheduledExecutorService reconnects;
-    private final Object watchLock = new Object();
-    /** The current stream (guarded by watchLock), cancelled on close. */
-    private ClientCallStreamObserver<WatchRequest> stream;
-    /** Backoff before the next reconnect (guarded by watchLock). */
-    private long backoffNanos;
+    /** The local table's stream; null when the builder said watch(false). */
+    private final PriceTableWatch watch;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     GrpcPricingOracleClient(PricingOracleClientBuilder b) {
         if (b.channel.isPresent()) {
             this.channel = b.channel.get();
             this.ownsChannel = false;
         } else {
-            this.channel = newChannel(b);
+            this.channel = Channels.newChannel(b);
             this.ownsChannel = true;
         }
         PricingOracleGrpc.PricingOracleBlockingStub bs = PricingOracleGrpc.newBlockingStub(channel);
         PricingOracleGrpc.PricingOracleStub as = PricingOracleGrpc.newStub(channel);
         if (b.bearerToken.isPresent()) {
-            CallCredentials credentials = new BearerToken(b.bearerToken.get());
+            CallCredentials credentials = new Channels.BearerToken(b.bearerToken.get());
             bs = bs.withCallCredentials(credentials);
             as = as.withCallCredentials(credentials);
         }
@@ -122,132 +99,14 @@ final class GrpcPricingOracleClient implements PricingOracleClient {
         this.async = as;
         this.deadline = b.deadline;
         this.maxTableAgeMillis = b.maxTableAge.toMillis();
-        this.initialBackoffNanos = b.initialBackoff.toNanos();
-        this.maxBackoffNanos = b.maxBackoff.toNanos();
-        this.backoffNanos = initialBackoffNanos;
         this.clock = b.clock;
-        this.watchRequest = WatchRequest.newBuilder().addAllWorkloadClasses(b.watchClasses).build();
         this.watchClassesFiltered = !b.watchClasses.isEmpty();
-        if (b.watch) {
-            this.reconnects = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "tokenflow-client-watch");
-                t.setDaemon(true);
-                return t;
-            });
-            startWatch();
-        } else {
-            this.reconnects = null;
-        }
-    }
-
-    private static ManagedChannel newChannel(PricingOracleClientBuilder b) {
-        ChannelCredentials credentials;
-        if (b.plaintext) {
-            credentials = InsecureChannelCredentials.create();
-        } else if (b.trustedCertificates.isPresent() || b.clientCertificate.isPresent()) {
-            try {
-                TlsChannelCredentials.Builder tls = TlsChannelCredentials.newBuilder();
-                if (b.trustedCertificates.isPresent()) {
-                    tls.trustManager(b.trustedCertificates.get().toFile());
-                }
-                if (b.clientCertificate.isPresent()) {
-                    tls.keyManager(b.clientCertificate.get().toFile(), b.clientKey.orElseThrow().toFile());
-                }
-                credentials = tls.build();
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read TLS files " + b.trustedCertificates.orElse(null) + ", "
-                        + b.clientCertificate.orElse(null) + ", " + b.clientKey.orElse(null), e);
-            }
-        } else {
-            credentials = TlsChannelCredentials.create();
-        }
-        ManagedChannelBuilder<?> builder = Grpc.newChannelBuilder(b.target.orElseThrow(), credentials);
-        return builder.defaultServiceConfig(serviceConfig()).enableRetry().build();
-    }
-
-    /** gRPC retry for the unary methods: numbers as Double, as the service-config parser wants. */
-    static Map<String, ?> serviceConfig() {
-        List<Map<String, String>> names = List.of("Quote", "Route", "FeasibleSites", "GetMarket", "PriceHistory",
-                        "UpdateCapacity", "UpdateDemand").stream()
-                .map(m -> Map.of("service", SERVICE, "method", m)).toList();
-        Map<String, Object> retryPolicy = Map.of(
-                "maxAttempts", 3.0,
-                "initialBackoff", "0.05s",
-                "maxBackoff", "0.5s",
-                "backoffMultiplier", 2.0,
-                "retryableStatusCodes", List.of("UNAVAILABLE"));
-        return Map.of("methodConfig", List.of(Map.of("name", names, "retryPolicy", retryPolicy)));
-    }
-
-    // ---- watch stream ----
-
-    private void startWatch() {
-        synchronized (watchLock) {
-            if (closed) {
-                return;
-            }
-            async.watchPrices(watchRequest, new Watcher());
-        }
-    }
-
-    private final class Watcher implements ClientResponseObserver<WatchRequest, PriceTable> {
-        private ClientCallStreamObserver<WatchRequest> call;
-
-        @Override
-        public void beforeStart(ClientCallStreamObserver<WatchRequest> requestStream) {
-            this.call = requestStream;
-            synchronized (watchLock) {
-                stream = requestStream;
-            }
-        }
-
-        @Override
-        public void onNext(PriceTable message) {
-            LocalTable next = new LocalTable(message, clock.millis());
-            synchronized (watchLock) {
-                if (closed || stream != call) {
-                    return;
-                }
-                table.set(next);
-                connected = true;
-                backoffNanos = initialBackoffNanos;
-            }
-        }
-
-        @Override
-        public void onError(Throwable t) {
-            ended();
-        }
-
-        @Override
-        public void onCompleted() {
-            ended();
-        }
-
-        private void ended() {
-            synchronized (watchLock) {
-                if (stream != call) {
-                    return;
-                }
-                connected = false;
-                stream = null;
-                if (closed) {
-                    return;
-                }
-                long delay = backoffNanos;
-                backoffNanos = Math.min(maxBackoffNanos, backoffNanos * 2);
-                try {
-                    reconnects.schedule(GrpcPricingOracleClient.this::startWatch, delay, TimeUnit.NANOSECONDS);
-                } catch (java.util.concurrent.RejectedExecutionException e) {
-                    // closing
-                }
-            }
-        }
+        this.watch = b.watch ? new PriceTableWatch(as, b).start() : null;
     }
 
     private LocalTable freshTable() {
-        LocalTable t = table.get();
-        if (t == null || !connected || clock.millis() - t.receivedAtMillis > maxTableAgeMillis) {
+        LocalTable t = lastTable();
+        if (t == null || !watch.connected() || clock.millis() - t.receivedAtMillis > maxTableAgeMillis) {
             return null;
         }
         return t;
@@ -255,7 +114,8 @@ final class GrpcPricingOracleClient implements PricingOracleClient {
 
     @Override
     public TableStatus tableStatus() {
-        LocalTable t = table.get();
+        LocalTable t = lastTable();
+        boolean connected = watch != null && watch.connected();
         if (t == null) {
             return new TableStatus(OptionalLong.empty(), Duration.ZERO, connected, false);
         }
@@ -279,9 +139,9 @@ final class GrpcPricingOracleClient implements PricingOracleClient {
         try {
             QuoteResponse r = call(() -> stub().quote(
                     QuoteRequest.newBuilder().setOrigin(origin).setWorkloadClass(workloadClass).build()));
-            return quote(r);
+            return ProtoViews.quote(r);
         } catch (OracleUnavailableException unavailable) {
-            LocalTable last = table.get();
+            LocalTable last = lastTable();
             LocalTable.Entry e = last == null ? null : last.entry(origin, workloadClass);
             if (e == null) {
                 throw unavailable;
@@ -329,7 +189,7 @@ final class GrpcPricingOracleClient implements PricingOracleClient {
         try {
             return remoteRoute(origin, workloadClass, requestId, List.of());
         } catch (OracleUnavailableException unavailable) {
-            LocalTable last = table.get();
+            LocalTable last = lastTable();
             LocalTable.Entry e = last == null ? null : last.entry(origin, workloadClass);
             OracleRoute r = e == null ? null : e.route(requestId);
             if (r == null) {
@@ -369,11 +229,7 @@ final class GrpcPricingOracleClient implements PricingOracleClient {
     public List<OracleSite> feasibleSites(String origin, String workloadClass) {
         return call(() -> stub().feasibleSites(FeasibleSitesRequest.newBuilder().setOrigin(nullToEmpty(origin))
                         .setWorkloadClass(nullToEmpty(workloadClass)).build()))
-                .getSitesList().stream()
-                .map(s -> new OracleSite(s.getNode(), s.getPathList(), s.getDeliveredCostPerMTokens(),
-                        s.getSitePricePerMTokens(), s.getRouting(), s.getCongestion(), s.getLatencyMs(),
-                        s.getClearedShare(), s.getSpareTokensPerSecond()))
-                .toList();
+                .getSitesList().stream().map(ProtoViews::site).toList();
     }
 
     @Override
@@ -399,18 +255,31 @@ final class GrpcPricingOracleClient implements PricingOracleClient {
     }
 
     @Override
+    public UpdateAck updateElectricityPrice(List<ElectricityPriceChange> changes, boolean waitForClear) {
+        UpdateElectricityPriceRequest.Builder request = UpdateElectricityPriceRequest.newBuilder()
+                .setWaitForClear(waitForClear);
+        for (ElectricityPriceChange c : changes) {
+            request.addUpdates(ElectricityPriceUpdate.newBuilder().setNode(nullToEmpty(c.node()))
+                    .setPricePerKwh(c.pricePerKwh()));
+        }
+        UpdateElectricityPriceResponse r = call(() -> stub().updateElectricityPrice(request.build()));
+        return new UpdateAck(r.getMarketVersion(), r.getCleared());
+    }
+
+    @Override
+    public UpdateAck updateLinkCapacity(List<LinkCapacityChange> changes, boolean waitForClear) {
+        UpdateLinkCapacityRequest.Builder request = UpdateLinkCapacityRequest.newBuilder().setWaitForClear(waitForClear);
+        for (LinkCapacityChange c : changes) {
+            request.addUpdates(LinkCapacityUpdate.newBuilder().setFromNode(nullToEmpty(c.fromNode()))
+                    .setToNode(nullToEmpty(c.toNode())).setCapacityGbps(c.capacityGbps()));
+        }
+        UpdateLinkCapacityResponse r = call(() -> stub().updateLinkCapacity(request.build()));
+        return new UpdateAck(r.getMarketVersion(), r.getCleared());
+    }
+
+    @Override
     public MarketView market() {
-        GetMarketResponse r = call(() -> stub().getMarket(GetMarketRequest.getDefaultInstance()));
-        Instant clearedAt = instant(r.getClearedAt());
-        List<OracleQuote> prices = r.getResult().getPricesList().stream()
-                .map(p -> quote(p, r.getMarketVersion(), clearedAt, r.getStale())).toList();
-        return new MarketView(r.getMarketVersion(), clearedAt, r.getStale(),
-                r.hasResult() ? OptionalDouble.of(r.getResult().getObjectivePerHour()) : OptionalDouble.empty(),
-                prices,
-                r.getCapacitiesList().stream()
-                        .map(c -> new MarketView.Rate(c.getNode(), c.getWorkloadClass(), c.getTokensPerSecond())).toList(),
-                r.getDemandsList().stream()
-                        .map(d -> new MarketView.Rate(d.getOrigin(), d.getWorkloadClass(), d.getTokensPerSecond())).toList());
+        return ProtoViews.market(call(() -> stub().getMarket(GetMarketRequest.getDefaultInstance())));
     }
 
     @Override
@@ -418,41 +287,52 @@ final class GrpcPricingOracleClient implements PricingOracleClient {
         PriceHistoryRequest.Builder request = PriceHistoryRequest.newBuilder().setOrigin(nullToEmpty(origin))
                 .setWorkloadClass(nullToEmpty(workloadClass));
         if (since != null) {
-            request.setSince(Timestamp.newBuilder().setSeconds(since.getEpochSecond()).setNanos(since.getNano()));
+            request.setSince(ProtoViews.timestamp(since));
         }
-        PriceHistoryResponse r = call(() -> stub().priceHistory(request.build()));
-        List<PriceHistoryView.Point> points = r.getPointsList().stream().map(p -> new PriceHistoryView.Point(
-                p.getMarketVersion(), instant(p.getClearedAt()), p.getPricePerMTokens(), p.getEnergy(),
-                p.getScarcity(), p.getRouting(), p.getCongestion(), p.getUnservedPenalty(),
-                p.getServingNode().isEmpty() ? Optional.empty() : Optional.of(p.getServingNode()), p.getCause(),
-                p.getCausesList().stream().map(c -> new PriceHistoryView.Cause(c.getKind(), c.getSubject(),
-                        c.getPreviousValue(), c.getValue(), c.getUnit())).toList(),
-                p.getCausesOmitted())).toList();
-        return new PriceHistoryView(r.getOrigin(), r.getWorkloadClass(), points, r.getOldestRetainedVersion(),
-                instant(r.getOldestRetainedAt()));
+        return ProtoViews.priceHistory(call(() -> stub().priceHistory(request.build())));
     }
 
-    private static Instant instant(Timestamp t) {
-        return Instant.ofEpochSecond(t.getSeconds(), t.getNanos());
+    @Override
+    public SettlementExport exportSettlement(long fromVersion, long toVersion, Consumer<SettlementView> sink) {
+        if (fromVersion < 0 || toVersion < 0) {
+            throw new OracleInvalidArgumentException("INVALID_ARGUMENT", "versions must be >= 0, got from_version "
+                    + fromVersion + " to_version " + toVersion, null);
+        }
+        Objects.requireNonNull(sink, "sink");
+        ExportSettlementRequest request = ExportSettlementRequest.newBuilder().setFromVersion(fromVersion)
+                .setToVersion(toVersion).build();
+        // the blocking iterator pulls one message at a time, so a slow sink slows the server (flow control)
+        // rather than filling memory; leaving early cancels the stream in the Context's finally
+        Context.CancellableContext context = Context.current().withCancellation();
+        try {
+            return context.call(() -> {
+                Iterator<SettlementRecord> records = call(() -> stub().exportSettlement(request));
+                long count = 0;
+                long last = -1;
+                while (call(records::hasNext)) {
+                    SettlementView record = ProtoViews.settlement(records.next());
+                    sink.accept(record);
+                    count++;
+                    last = record.marketVersion();
+                }
+                return new SettlementExport(count, last < 0 ? OptionalLong.empty() : OptionalLong.of(last));
+            });
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        } finally {
+            context.cancel(null);
+        }
     }
 
     @Override
     public void close() {
-        ClientCallStreamObserver<WatchRequest> s;
-        synchronized (watchLock) {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            connected = false;
-            s = stream;
-            stream = null;
+        if (!closed.compareAndSet(false, true)) {
+            return;
         }
-        if (s != null) {
-            s.cancel("client closed", null);
-        }
-        if (reconnects != null) {
-            reconnects.shutdownNow();
+        if (watch != null) {
+            watch.close();
         }
         if (ownsChannel) {
             channel.shutdown();
@@ -468,6 +348,11 @@ final class GrpcPricingOracleClient implements PricingOracleClient {
     }
 
     // ---- helpers ----
+
+    /** The last table the watch stream brought, fresh or not; null without one (or without a watch). */
+    private LocalTable lastTable() {
+        return watch == null ? null : watch.table();
+    }
 
     private PricingOracleGrpc.PricingOracleBlockingStub stub() {
         return blocking.withDeadlineAfter(deadline.toNanos(), TimeUnit.NANOSECONDS);
@@ -510,36 +395,5 @@ final class GrpcPricingOracleClient implements PricingOracleClient {
 
     private static String nullToEmpty(String s) {
         return s == null ? "" : s;
-    }
-
-    private static OracleQuote quote(QuoteResponse r) {
-        return new OracleQuote(r.getOrigin(), r.getWorkloadClass(), r.getPricePerMTokens(),
-                r.getServingNode().isEmpty() ? Optional.empty() : Optional.of(r.getServingNode()), r.getPathList(),
-                r.getEnergy(), r.getScarcity(), r.getRouting(), r.getCongestion(), r.getUnservedPenalty(),
-                r.getMarketVersion(), instant(r.getClearedAt()),
-                r.getStale(), AnswerSource.REMOTE);
-    }
-
-    private static OracleQuote quote(NodePrice p, long version, Instant clearedAt, boolean stale) {
-        return new OracleQuote(p.getNode(), p.getWorkloadClass(), p.getPricePerMTokens(),
-                p.getServingNode().isEmpty() ? Optional.empty() : Optional.of(p.getServingNode()), p.getPathList(),
-                p.getEnergy(), p.getScarcity(), p.getRouting(), p.getCongestion(), p.getUnservedPenalty(),
-                version, clearedAt, stale, AnswerSource.REMOTE);
-    }
-
-    /** {@code authorization: Bearer TOKEN} on every call. */
-    private static final class BearerToken extends CallCredentials {
-        private final Metadata headers = new Metadata();
-
-        BearerToken(String token) {
-            headers.put(AUTHORIZATION, "Bearer " + token);
-        }
-
-        @Override
-        public void applyRequestMetadata(RequestInfo info, Executor executor, MetadataApplier applier) {
-            Metadata copy = new Metadata();
-            copy.merge(headers);
-            applier.apply(copy);
-        }
     }
 }

@@ -5,12 +5,15 @@ import java.util.List;
 import java.util.OptionalDouble;
 
 /**
- * The oracle's current market.
+ * The oracle's current market: one version, whole.
  *
  * @param objectivePerHour the cleared operating cost, $/hr
  * @param prices           every origin × class quote of this version
  * @param capacities       the capacity in force for every node × class
  * @param demands          the demand in force for every origin × class
+ * @param clearing         the whole clearing result of this version
+ * @param scenarioJson     the whole scenario in force (v1 scenario JSON, docs/formats.md): with
+ *                         {@code clearing} it is the version itself, as a read replica adopts it
  */
 public record MarketView(
         long marketVersion,
@@ -19,7 +22,9 @@ public record MarketView(
         OptionalDouble objectivePerHour,
         List<OracleQuote> prices,
         List<Rate> capacities,
-        List<Rate> demands) {
+        List<Rate> demands,
+        ClearingView clearing,
+        String scenarioJson) {
 
     public MarketView {
         prices = List.copyOf(prices);

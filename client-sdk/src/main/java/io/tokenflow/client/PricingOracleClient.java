@@ -25,8 +25,8 @@ import java.util.List;
  *
  * <p><b>Retries.</b> One layer only: gRPC's retry policy in the service config of a channel the client
  * makes itself ({@link PricingOracleClientBuilder#target}): up to 3 attempts on UNAVAILABLE for Quote,
- * Route, FeasibleSites, GetMarket, UpdateCapacity and UpdateDemand (updates set values, so repeating one
- * is harmless). A channel passed in with {@link PricingOracleClientBuilder#channel} keeps its owner's
+ * Route, FeasibleSites, GetMarket, PriceHistory and the four updates (updates set values, so repeating
+ * one is harmless). A channel passed in with {@link PricingOracleClientBuilder#channel} keeps its owner's
  * settings. The watch stream reconnects with exponential backoff ({@link PricingOracleClientBuilder#backoff}).
  */
 public interface PricingOracleClient extends AutoCloseable {
@@ -66,8 +66,30 @@ public interface PricingOracleClient extends AutoCloseable {
     /** Sets demands, all or nothing; see {@link #updateCapacity}. */
     UpdateAck updateDemand(List<DemandChange> changes, boolean waitForClear);
 
-    /** The oracle's whole current market (asks the oracle). */
+    /** Sets electricity prices p of nodes, $/kWh, all or nothing; see {@link #updateCapacity}. */
+    UpdateAck updateElectricityPrice(List<ElectricityPriceChange> changes, boolean waitForClear);
+
+    /** Sets the capacity of directed links, Gbps, all or nothing; see {@link #updateCapacity}. */
+    UpdateAck updateLinkCapacity(List<LinkCapacityChange> changes, boolean waitForClear);
+
+    /**
+     * The oracle's whole current version (asks the oracle): its prices, capacities and demands, the whole
+     * clearing result and the scenario in force.
+     */
     MarketView market();
+
+    /**
+     * Hands {@code sink} the settlement record of every retained version in {@code [fromVersion, toVersion]},
+     * oldest first, as the oracle streams them (0 for {@code fromVersion}: the oldest retained; 0 for
+     * {@code toVersion}: the current one). The whole export must finish within the client's
+     * {@linkplain PricingOracleClientBuilder#deadline deadline}. A sink that throws ends the export (the
+     * stream is cancelled) and its exception propagates. To resume later without missing or repeating a
+     * version, start the next export at {@link SettlementExport#nextFromVersion}.
+     *
+     * @throws OracleInvalidArgumentException OUT_OF_RANGE: a version outside those retained (the message
+     *                                        says which are)
+     */
+    SettlementExport exportSettlement(long fromVersion, long toVersion, java.util.function.Consumer<SettlementView> sink);
 
     /**
      * The price of {@code workloadClass} at {@code origin} at each version the oracle retains that was

@@ -28,6 +28,8 @@ public final class PricingOracleClientBuilder {
     Duration initialBackoff = Duration.ofMillis(100);
     Duration maxBackoff = Duration.ofSeconds(10);
     Clock clock = Clock.systemUTC();
+    Optional<TableListener> tableListener = Optional.empty();
+    int maxInboundMessageBytes = 4 << 20;
 
     PricingOracleClientBuilder() {}
 
@@ -119,6 +121,24 @@ public final class PricingOracleClientBuilder {
         return this;
     }
 
+    /**
+     * The largest answer the client accepts (default 4 MiB, gRPC's own default); GetMarket on a market of
+     * thousands of nodes needs more. Applies to a channel the client makes from {@link #target}.
+     */
+    public PricingOracleClientBuilder maxInboundMessageBytes(int bytes) {
+        if (bytes < 1) {
+            throw new IllegalArgumentException("max inbound message bytes must be >= 1, got " + bytes);
+        }
+        this.maxInboundMessageBytes = bytes;
+        return this;
+    }
+
+    /** Tell {@code listener} of every table the watch stream brings and of every loss of the stream. */
+    public PricingOracleClientBuilder tableListener(TableListener listener) {
+        this.tableListener = Optional.of(Objects.requireNonNull(listener, "table listener"));
+        return this;
+    }
+
     public PricingOracleClientBuilder clock(Clock clock) {
         this.clock = Objects.requireNonNull(clock, "clock");
         return this;
@@ -135,6 +155,9 @@ public final class PricingOracleClientBuilder {
     public PricingOracleClient build() {
         if (target.isPresent() == channel.isPresent()) {
             throw new IllegalStateException("give exactly one of target(HOST:PORT) and channel(ManagedChannel)");
+        }
+        if (tableListener.isPresent() && !watch) {
+            throw new IllegalStateException("a table listener needs the watch stream: watch(false) was set");
         }
         return new GrpcPricingOracleClient(this);
     }

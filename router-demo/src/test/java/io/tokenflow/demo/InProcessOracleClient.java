@@ -80,7 +80,24 @@ final class InProcessOracleClient implements PricingOracleClient {
     }
 
     @Override
+    public UpdateAck updateElectricityPrice(List<io.tokenflow.client.ElectricityPriceChange> changes,
+            boolean waitForClear) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public UpdateAck updateLinkCapacity(List<io.tokenflow.client.LinkCapacityChange> changes, boolean waitForClear) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
     public MarketView market() {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public io.tokenflow.client.SettlementExport exportSettlement(long fromVersion, long toVersion,
+            java.util.function.Consumer<io.tokenflow.client.SettlementView> sink) {
         throw new UnsupportedOperationException();
     }
 

@@ -51,7 +51,7 @@ import java.util.List;
 import java.util.Map;
 
 /** Domain values to tokenflow.v1 messages. Stateless; every method is a pure mapping. */
-public final class ProtoMapping {
+final class ProtoMapping {
     private ProtoMapping() {}
 
     static Timestamp timestamp(Instant t) {
@@ -243,56 +243,6 @@ public final class ProtoMapping {
             out.setDiagnosis(diagnosis);
         });
         return out.build();
-    }
-
-    /**
-     * The inverse of {@link #result} for an OPTIMAL result (what a leader publishes): every field the
-     * read path uses comes back bit for bit; solve statistics and a diagnosis are not carried.
-     */
-    public static ClearingResult clearingResult(io.tokenflow.api.v1.ClearingResult r) {
-        if (r.getStatus() != io.tokenflow.api.v1.ClearingStatus.CLEARING_STATUS_OPTIMAL) {
-            throw new IllegalArgumentException("only an OPTIMAL result can be adopted, got " + r.getStatus());
-        }
-        List<io.tokenflow.market.solution.NodePrice> prices = r.getPricesList().stream()
-                .map(p -> new io.tokenflow.market.solution.NodePrice(p.getNode(), p.getWorkloadClass(),
-                        p.getPricePerMTokens(), p.getEnergy(), p.getScarcity(), p.getRouting(), p.getCongestion(),
-                        p.getUnservedPenalty(),
-                        p.getServingNode().isEmpty() ? java.util.Optional.empty()
-                                : java.util.Optional.of(p.getServingNode()),
-                        p.getPathList(), p.getElectricityCost(), p.getOpexCost()))
-                .toList();
-        List<io.tokenflow.market.solution.ProcessingLevel> processing = r.getProcessingList().stream()
-                .map(p -> new io.tokenflow.market.solution.ProcessingLevel(p.getNode(), p.getWorkloadClass(),
-                        p.getTokensPerSecond(), p.getCapacityTokensPerSecond(), p.getScarcityRent()))
-                .toList();
-        List<io.tokenflow.market.solution.ArcFlow> flows = r.getFlowsList().stream()
-                .map(f -> new io.tokenflow.market.solution.ArcFlow(f.getFromNode(), f.getToNode(),
-                        f.getWorkloadClass(), f.getTokensPerSecond()))
-                .toList();
-        List<io.tokenflow.market.solution.LinkState> links = r.getLinksList().stream()
-                .map(l -> new io.tokenflow.market.solution.LinkState(l.getFromNode(), l.getToNode(),
-                        l.getCongestionRent(), l.getUtilization(), l.getTokensPerSecond(), l.getGbPerSecond()))
-                .toList();
-        List<io.tokenflow.market.solution.UnservedDemand> unserved = r.getUnservedList().stream()
-                .map(u -> new io.tokenflow.market.solution.UnservedDemand(u.getNode(), u.getWorkloadClass(),
-                        u.getTokensPerSecond()))
-                .toList();
-        java.util.Optional<io.tokenflow.market.solution.Settlement> settlement = r.hasSettlement()
-                ? java.util.Optional.of(new io.tokenflow.market.solution.Settlement(
-                        r.getSettlement().getUserPaymentsPerHour(), r.getSettlement().getComputeRevenuePerHour(),
-                        r.getSettlement().getNetworkRevenuePerHour(),
-                        r.getSettlement().getMerchandisingSurplusPerHour(), r.getSettlement().getRouteCostPerHour()))
-                : java.util.Optional.empty();
-        return new ClearingResult(r.getScenario(), ClearingStatus.OPTIMAL,
-                r.getBandwidthModel() == io.tokenflow.api.v1.BandwidthModel.BANDWIDTH_MODEL_TRANSFER_AWARE
-                        ? BandwidthModel.TRANSFER_AWARE : BandwidthModel.TOKEN_EQUIVALENT,
-                java.util.OptionalDouble.of(r.getObjectivePerHour()), prices, processing, flows, links, unserved,
-                settlement, java.util.Optional.empty(),
-                new io.tokenflow.market.solution.SolveStats("leader", 0, 0, false));
-    }
-
-    public static Instant instant(Timestamp t) {
-        return Instant.ofEpochSecond(t.getSeconds(), t.getNanos());
     }
 
     static Settlement settlement(io.tokenflow.market.solution.Settlement s) {

@@ -1,4 +1,4 @@
-package io.tokenflow.grpc;
+package io.tokenflow.follow;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -26,6 +26,8 @@ import io.tokenflow.api.v1.RouteRequest;
 import io.tokenflow.api.v1.SettlementRecord;
 import io.tokenflow.api.v1.UpdateCapacityRequest;
 import io.tokenflow.api.v1.UpdateDemandRequest;
+import io.tokenflow.client.PricingOracleClient;
+import io.tokenflow.grpc.OracleServer;
 import io.tokenflow.market.model.ComputeNode;
 import io.tokenflow.market.model.Scenario;
 import io.tokenflow.market.model.WorkloadClass;
@@ -83,8 +85,8 @@ class ReadReplicaTest {
     }
 
     private void follow() {
-        follower = new LeaderFollower(InProcessChannelBuilder.forName(leaderName).build(), LEADER, replica,
-                Duration.ofMillis(20), Duration.ofMillis(100)).start();
+        follower = LeaderFollower.start(PricingOracleClient.builder().channel(channel(leaderName)), LEADER, replica,
+                Duration.ofMillis(20), Duration.ofMillis(100));
     }
 
     @AfterEach
@@ -181,7 +183,8 @@ class ReadReplicaTest {
     void theReplicaAdoptsEveryLeaderVersionAndAnswersTheSame() throws Exception {
         follow();
         await("the first version", () -> replicaVersion() == 1);
-        assertEquals(ServingStatus.SERVING, health());
+        // health follows the version through a state listener: a moment after it
+        await("health SERVING", () -> health() == ServingStatus.SERVING);
         assertSameAnswers();
         for (double demand : new double[] {5000, 12000, 800}) {
             long version = updateDemand(demand);
