@@ -158,8 +158,8 @@ class UpdateJournalTest {
     void snapshotsCompactTheJournal(@TempDir Path dir) throws IOException {
         writeAndCrash(dir, 25, 10);
         // snapshots after records 10 and 20; only the newest snapshot and its segment remain
-        assertEquals(List.of(dir.resolve(UpdateJournal.snapshotName(20))), files(dir, "snapshot-"));
-        assertEquals(List.of(dir.resolve(UpdateJournal.segmentName(21))), files(dir, "journal-"));
+        assertEquals(List.of(dir.resolve(JournalFiles.snapshotName(20))), files(dir, "snapshot-"));
+        assertEquals(List.of(dir.resolve(JournalFiles.segmentName(21))), files(dir, "journal-"));
         UpdateJournal.Recovered r = UpdateJournal.recover(dir, base);
         assertEquals(20, r.snapshotSeq());
         assertEquals(5, r.replayed());
