@@ -5,6 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.protobuf.util.JsonFormat;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.tokenflow.api.v1.ExportSettlementRequest;
+import io.tokenflow.api.v1.PricingOracleGrpc;
+import io.tokenflow.api.v1.SettlementRecord;
 import io.tokenflow.market.model.MarketUpdate;
 import io.tokenflow.service.OracleService;
 import java.io.PrintWriter;
@@ -83,6 +89,17 @@ class SettlementExportCommandTest {
         JsonNode record = new ObjectMapper().readTree(lines.get(0));
         assertEquals("2", record.get("market_version").asText());
         assertTrue(record.get("payments").size() > 0);
+        // a proto3 JSON parser reads the line back into exactly the oracle's own SettlementRecord message
+        SettlementRecord.Builder parsed = SettlementRecord.newBuilder();
+        JsonFormat.parser().merge(lines.get(0), parsed);
+        ManagedChannel channel = ManagedChannelBuilder.forTarget(target).usePlaintext().build();
+        try {
+            SettlementRecord sent = PricingOracleGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
+                    .exportSettlement(ExportSettlementRequest.newBuilder().setFromVersion(2).build()).next();
+            assertEquals(sent, parsed.build());
+        } finally {
+            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
         assertEquals(1, Files.list(dir).count(), "no partial file left: " + Arrays.toString(dir.toFile().list()));
     }
 

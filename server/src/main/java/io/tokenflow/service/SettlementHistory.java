@@ -27,7 +27,8 @@ final class SettlementHistory {
 
     /**
      * The records with versions in [from, to], oldest first; 0 means the oldest retained (from) or the
-     * current one (to).
+     * current one (to). With {@code to} 0, a {@code from} past the current version is a job resuming
+     * where its last export stopped before anything new was cleared: no records, not an error.
      *
      * @throws IllegalArgumentException     if from > to
      * @throws VersionOutOfRangeException   if the range reaches outside what is retained
@@ -37,6 +38,9 @@ final class SettlementHistory {
         long newest = records.getLast().version();
         long first = from == 0 ? oldest : from;
         long last = to == 0 ? newest : to;
+        if (to == 0 && first > newest) {
+            return List.of();
+        }
         if (first > last) {
             throw new IllegalArgumentException("from_version " + first + " is after to_version " + last);
         }
