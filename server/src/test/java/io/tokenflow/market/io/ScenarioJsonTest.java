@@ -3,12 +3,24 @@ package io.tokenflow.market.io;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tokenflow.market.clearing.MarketClearing;
+import io.tokenflow.market.clearing.SolverKind;
 import io.tokenflow.market.model.BandwidthModel;
 import io.tokenflow.market.model.InvalidScenarioException;
 import io.tokenflow.market.model.Scenario;
 import io.tokenflow.market.scenarios.EmbeddedScenarios;
+import io.tokenflow.market.solution.ClearingResult;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
@@ -47,17 +59,104 @@ class ScenarioJsonTest {
         return assertThrows(InvalidScenarioException.class, () -> ScenarioJson.read(broken)).getMessage();
     }
 
+    /** A file of this package's test resources (the two-node example of docs/formats.md and its answer). */
+    private static String resource(String name) throws IOException {
+        try (InputStream in = ScenarioJsonTest.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new AssertionError(name + " is missing from the test classpath");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
     @Test
     void readsTheSpecExampleExactlyAsWritten() throws Exception {
-        Scenario shared = ScenarioJson.read(Path.of(System.getProperty("tokenflow.shared.dir"),
-                "spec/examples/two-node.json"));
+        Scenario example = ScenarioJson.read(resource("two-node.json"));
         Scenario inline = ScenarioJson.read(TEMPLATE);
-        assertEquals(shared, inline);
+        assertEquals(example, inline);
+        assertEquals(example, EmbeddedScenarios.get("two-node"), "the embedded two-node is the example as written");
         assertEquals(2, inline.nodes().size());
         assertEquals(3_000_000, inline.node("a").capacityOf("chat"));
         assertEquals(100, inline.workloadClass("chat").maxLatencyMs().getAsDouble());
         assertEquals(BandwidthModel.TOKEN_EQUIVALENT, inline.bandwidthModel());
         assertEquals(true, inline.workloadClass("chat").mustServe());
+    }
+
+    /**
+     * Clears the two-node example and checks every number of its hand-solved answer
+     * (two-node.expected.json: prices and their terms, processing, flows, link rents and utilisation,
+     * unserved demand, objective, settlement) in the clearing result JSON, to 1e-9 relative.
+     */
+    @Test
+    void clearsTheSpecExampleToItsHandSolvedAnswer() throws Exception {
+        Scenario example = ScenarioJson.read(resource("two-node.json"));
+        ClearingResult result = MarketClearing.clearOnce(example, SolverKind.GLOP);
+        JsonNode expected = new ObjectMapper().readTree(resource("two-node.expected.json"));
+        JsonNode actual = ClearingResultJson.tree(result);
+        List<String> checked = new ArrayList<>();
+        assertMatches(expected, actual, "", checked);
+        assertEquals(1116, result.objectivePerHour().getAsDouble(), 1116 * 1e-9);
+        assertEquals(0.04, result.links().stream().filter(l -> l.from().equals("b")).findFirst().orElseThrow()
+                .congestionRent(), 1e-9);
+        assertEquals(true, checked.size() >= 30, "numbers checked: " + checked);
+    }
+
+    /** Every field of {@code expected} is in {@code actual} with the same value; lists match entry by entry. */
+    private static void assertMatches(JsonNode expected, JsonNode actual, String at, List<String> checked) {
+        if (expected.isObject()) {
+            Iterator<Map.Entry<String, JsonNode>> fields = expected.fields();
+            while (fields.hasNext()) {
+                Map.Entry<String, JsonNode> field = fields.next();
+                if (at.isEmpty() && field.getKey().equals("about")) {
+                    continue;
+                }
+                String path = at.isEmpty() ? field.getKey() : at + "." + field.getKey();
+                JsonNode value = actual.get(field.getKey());
+                if (value == null) {
+                    throw new AssertionError(path + " is missing from the clearing result");
+                }
+                assertMatches(field.getValue(), value, path, checked);
+            }
+        } else if (expected.isArray()) {
+            assertEquals(true, actual.isArray(), at + " is a list");
+            // every node x class, every arc and only the positive flows: the same entries, none more
+            assertEquals(expected.size(), actual.size(), at + " entries: " + actual);
+            for (JsonNode entry : expected) {
+                assertMatches(entry, find(actual, entry, at), at + key(entry), checked);
+            }
+        } else if (expected.isNumber()) {
+            double e = expected.asDouble();
+            assertEquals(true, actual.isNumber(), at + " is a number, got " + actual);
+            assertEquals(e, actual.asDouble(), 1e-9 * Math.max(1, Math.abs(e)), at);
+            checked.add(at);
+        } else {
+            assertEquals(expected, actual, at);
+        }
+    }
+
+    private static JsonNode find(JsonNode list, JsonNode entry, String at) {
+        for (JsonNode candidate : list) {
+            boolean same = true;
+            for (String id : List.of("node", "class", "from", "to")) {
+                if (entry.has(id) && !entry.get(id).equals(candidate.get(id))) {
+                    same = false;
+                }
+            }
+            if (same) {
+                return candidate;
+            }
+        }
+        throw new AssertionError(at + key(entry) + " is missing from " + list);
+    }
+
+    private static String key(JsonNode entry) {
+        StringBuilder key = new StringBuilder("[");
+        for (String id : List.of("node", "from", "to", "class")) {
+            if (entry.has(id)) {
+                key.append(key.length() > 1 ? " " : "").append(entry.get(id).asText());
+            }
+        }
+        return key.append(']').toString();
     }
 
     @Test
