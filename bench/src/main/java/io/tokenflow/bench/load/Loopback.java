@@ -1,10 +1,15 @@
 package io.tokenflow.bench.load;
 
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 
-/** Parses {@code host:port} targets and refuses any that is not a loopback address. */
+/**
+ * Parses {@code host:port} targets, refusing any that is not a loopback address, and opens the plaintext
+ * channels the load tools drive them over.
+ */
 final class Loopback {
     private Loopback() {}
 
@@ -30,5 +35,10 @@ final class Loopback {
                     + "): this benchmark only drives servers on this machine");
         }
         return new InetSocketAddress(address, port);
+    }
+
+    /** A plaintext channel to a target, callbacks on the transport thread (client {@code directExecutor()}). */
+    static ManagedChannel channel(InetSocketAddress target) {
+        return NettyChannelBuilder.forAddress(target).usePlaintext().directExecutor().build();
     }
 }

@@ -47,7 +47,7 @@ public final class OracleProbe {
             System.err.println("usage: OracleProbe --target 127.0.0.1:PORT --requests-out FILE --response-out FILE");
             System.exit(2);
         }
-        ManagedChannel channel = LoadDriver.channel(Loopback.target(target));
+        ManagedChannel channel = Loopback.channel(Loopback.target(target));
         try {
             var stub = PricingOracleGrpc.newBlockingStub(channel);
             GetMarketResponse market = stub.withDeadlineAfter(10, TimeUnit.SECONDS)

@@ -1,5 +1,6 @@
 package io.tokenflow.report.figures;
 
+import io.tokenflow.market.model.Scenario;
 import java.awt.Color;
 import java.util.List;
 
@@ -20,6 +21,11 @@ public record ClassColours(List<String> classIds) {
 
     public ClassColours {
         classIds = List.copyOf(classIds);
+    }
+
+    /** The class colours of a scenario, in its class order. */
+    static ClassColours forScenario(Scenario scenario) {
+        return new ClassColours(scenario.classes().stream().map(c -> c.id()).toList());
     }
 
     public Color of(String classId) {

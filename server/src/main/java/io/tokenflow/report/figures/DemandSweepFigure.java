@@ -56,7 +56,7 @@ final class DemandSweepFigure {
         }
         boolean logarithmic = !cleared.isEmpty() && minPrice > 0 && maxPrice / minPrice >= LOG_RATIO;
 
-        XYChart chart = new XYChart(ReportFigures.WIDTH, ReportFigures.HEIGHT);
+        XYChart chart = new XYChart(FigureStyle.WIDTH, FigureStyle.HEIGHT);
         chart.setTitle("Demand sweep: mean price by class, scarcity and congestion");
         chart.setXAxisTitle("demand scale (" + scaleMeaning + ")");
         chart.setYAxisGroupTitle(0, "mean price ($/M tokens" + (logarithmic ? ", log scale)" : ")"));

@@ -60,7 +60,7 @@ final class DispatchMap {
     private DispatchMap() {}
 
     static Figure build(Scenario scenario, ClearingResult result) {
-        ClassColours colours = new ClassColours(scenario.classes().stream().map(c -> c.id()).toList());
+        ClassColours colours = ClassColours.forScenario(scenario);
         Placement placement = Placement.of(scenario.nodes());
 
         XYChart chart = new XYChart(WIDTH, HEIGHT);
@@ -267,15 +267,15 @@ final class DispatchMap {
     }
 
     private static List<ArcFlow> largestFlows(ClearingResult result) {
-        return ReportFigures.keepTop(result.flows(), MAX_FLOWS_DRAWN, Comparator.comparingDouble(ArcFlow::tokensPerSecond));
+        return FigureData.keepTop(result.flows(), MAX_FLOWS_DRAWN,
+                Comparator.comparingDouble(ArcFlow::tokensPerSecond));
     }
 
     /** The nodes whose names are written: the busiest, and every node drawn off the map (it needs its name). */
     private static Set<String> namedNodes(Scenario scenario, ClearingResult result, Placement placement) {
-        Map<String, Double> totals = new HashMap<>();
-        result.processing().forEach(p -> totals.merge(p.node(), p.tokensPerSecond(), Double::sum));
+        Map<String, Double> totals = FigureData.processedByNode(result);
         Set<String> named = new HashSet<>(placement.unplaced());
-        ReportFigures.keepTop(scenario.nodes().stream().map(ComputeNode::id).toList(), MAX_NAMES_WRITTEN,
+        FigureData.keepTop(scenario.nodes().stream().map(ComputeNode::id).toList(), MAX_NAMES_WRITTEN,
                 Comparator.comparingDouble((String n) -> totals.getOrDefault(n, 0.0))).forEach(named::add);
         return named;
     }

@@ -177,7 +177,7 @@ class ReportFiguresTest {
                 r.objectivePerHour(), r.prices(), processing, r.flows(), r.links(), r.unserved(), r.settlement(),
                 r.diagnosis(), r.stats());
         long saturated = processing.stream().filter(p -> p.capacityTokensPerSecond() > 0)
-                .filter(ReportFigures::isSaturated).count();
+                .filter(FigureData::isSaturated).count();
 
         Figure heatMap = ReportFigures.nodeUtilisation(oneWithout);
         assertTrue(heatMap.caption().contains("Red: " + saturated + " saturated"), heatMap.caption());
@@ -188,10 +188,10 @@ class ReportFiguresTest {
 
     @Test
     void axisLabelsStayShort() {
-        assertEquals("$6.3M", ReportFigures.dollars(6_300_000));
-        assertEquals("$450k", ReportFigures.dollars(450_000));
-        assertEquals("$12.5", ReportFigures.dollars(12.5));
-        assertEquals("$0", ReportFigures.dollars(0));
+        assertEquals("$6.3M", FigureStyle.dollars(6_300_000));
+        assertEquals("$450k", FigureStyle.dollars(450_000));
+        assertEquals("$12.5", FigureStyle.dollars(12.5));
+        assertEquals("$0", FigureStyle.dollars(0));
         assertEquals("0.063", DemandSweepFigure.priceLabel(Math.pow(10, -1.2)));
         assertEquals("100", DemandSweepFigure.priceLabel(100.0000001));
         assertEquals("3", DemandSweepFigure.countLabel(3.0000000001));
@@ -301,7 +301,7 @@ class ReportFiguresTest {
         Figure processing = ReportFigures.processing(big, result);
         java.util.Collection<?> bars = ((CategoryChart) processing.chart()).getSeriesMap().values().iterator().next()
                 .getXData();
-        assertEquals(ReportFigures.MAX_NODES_SHOWN, bars.size());
+        assertEquals(FigureData.MAX_NODES_SHOWN, bars.size());
         String busiest = big.nodes().stream().max(java.util.Comparator.comparingDouble(n -> result.processing().stream()
                 .filter(p -> p.node().equals(n.id())).mapToDouble(ProcessingLevel::tokensPerSecond).sum()))
                 .orElseThrow().name();
@@ -321,9 +321,9 @@ class ReportFiguresTest {
     @Test
     void keepTopKeepsTheHighestRankedInTheirOwnOrder() {
         List<Integer> values = List.of(5, 1, 9, 3, 9, 7);
-        assertEquals(List.of(9, 9, 7), ReportFigures.keepTop(values, 3, java.util.Comparator.naturalOrder()));
-        assertEquals(List.of(5, 9, 9, 7), ReportFigures.keepTop(values, 4, java.util.Comparator.naturalOrder()));
-        assertEquals(values, ReportFigures.keepTop(values, 6, java.util.Comparator.naturalOrder()));
+        assertEquals(List.of(9, 9, 7), FigureData.keepTop(values, 3, java.util.Comparator.naturalOrder()));
+        assertEquals(List.of(5, 9, 9, 7), FigureData.keepTop(values, 4, java.util.Comparator.naturalOrder()));
+        assertEquals(values, FigureData.keepTop(values, 6, java.util.Comparator.naturalOrder()));
     }
 
     private static PriceHistorySeries history() {
