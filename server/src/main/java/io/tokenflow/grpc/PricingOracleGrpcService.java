@@ -146,6 +146,7 @@ final class PricingOracleGrpcService extends PricingOracleGrpc.PricingOracleImpl
     public void exportSettlement(ExportSettlementRequest request, StreamObserver<SettlementRecord> response) {
         List<io.tokenflow.service.SettlementRecord> records;
         try {
+            oracle.state(); // a replica without a version yet: UNAVAILABLE (it has no records either)
             records = oracle.settlements(request.getFromVersion(), request.getToVersion());
         } catch (RuntimeException e) {
             response.onError(StatusMapping.toStatus(e));

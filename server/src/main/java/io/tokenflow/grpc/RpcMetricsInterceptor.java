@@ -16,7 +16,8 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 /**
  * Times every call from its start to its close, per method and status code, as the histogram
  * {@code tokenflow.rpc.server.duration}. Each method's timers sit in an array indexed by status code,
- * created on first use, so the hot path costs one map read, one array read and one record.
+ * created on first use, so the hot path costs one map read, one array read and one record. Being the
+ * outermost interceptor it also words INTERNAL answers made from exceptions ({@link StatusMapping#forClient}).
  */
 final class RpcMetricsInterceptor implements ServerInterceptor {
     private static final int CODES = Status.Code.values().length;
@@ -38,7 +39,7 @@ final class RpcMetricsInterceptor implements ServerInterceptor {
             @Override
             public void close(Status status, Metadata trailers) {
                 timer(byCode, method, status.getCode()).record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
-                super.close(status, trailers);
+                super.close(StatusMapping.forClient(method, status), trailers);
             }
         };
         return next.startCall(timed, headers);

@@ -1,0 +1,627 @@
+package io.tokenflow.grpc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.Message;
+import com.google.protobuf.Timestamp;
+import com.google.protobuf.UnknownFieldSet;
+import io.grpc.Context;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.grpc.ServerInterceptor;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.stub.MetadataUtils;
+import io.grpc.stub.StreamObserver;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.tokenflow.api.v1.CapacityUpdate;
+import io.tokenflow.api.v1.DemandUpdate;
+import io.tokenflow.api.v1.ElectricityPriceUpdate;
+import io.tokenflow.api.v1.ExportSettlementRequest;
+import io.tokenflow.api.v1.FeasibleSitesRequest;
+import io.tokenflow.api.v1.GetMarketRequest;
+import io.tokenflow.api.v1.LinkCapacityUpdate;
+import io.tokenflow.api.v1.PriceHistoryRequest;
+import io.tokenflow.api.v1.PricingOracleGrpc;
+import io.tokenflow.api.v1.PricingOracleGrpc.PricingOracleBlockingStub;
+import io.tokenflow.api.v1.QuoteRequest;
+import io.tokenflow.api.v1.RouteRequest;
+import io.tokenflow.api.v1.UpdateCapacityRequest;
+import io.tokenflow.api.v1.UpdateCapacityResponse;
+import io.tokenflow.api.v1.UpdateDemandRequest;
+import io.tokenflow.api.v1.UpdateElectricityPriceRequest;
+import io.tokenflow.api.v1.UpdateLinkCapacityRequest;
+import io.tokenflow.api.v1.WatchRequest;
+import io.tokenflow.market.model.MarketUpdate;
+import io.tokenflow.market.model.Scenario;
+import io.tokenflow.market.scenarios.EmbeddedScenarios;
+import io.tokenflow.market.solution.ClearingResult;
+import io.tokenflow.security.AuthConfig;
+import io.tokenflow.security.AuthInterceptor;
+import io.tokenflow.security.UpdateRateLimiter;
+import io.tokenflow.service.ClearingEngine;
+import io.tokenflow.service.ControllableEngine;
+import io.tokenflow.service.OracleConfig;
+import io.tokenflow.service.OracleService;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * oracle.proto is the whole contract: outside clients are written from it alone. Its comment above each
+ * {@code rpc} lists, under "Statuses:", every status the call can end with, each with when it happens and
+ * "Retry:". This test reads those comments and provokes each status it can for each RPC on real servers (a
+ * leader over loopback Netty with {@code --auth} and a 64 KiB message limit, the same leader with a rate
+ * limit, a read replica without a version, a broken clock and engine, a shutdown past its grace); every
+ * status seen must be documented on that RPC, and no description may carry a Java class name.
+ */
+class StatusContractTest {
+    static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+    static final String AUTH = """
+            {"principals": [
+              {"name": "router-a", "role": "router", "tokenSha256": "%s"},
+              {"name": "dallas-dc", "role": "provider", "nodes": ["dallas"], "tokenSha256": "%s"},
+              {"name": "ops", "role": "operator", "tokenSha256": "%s"}]}
+            """.formatted(AuthConfig.sha256Hex("router-token"), AuthConfig.sha256Hex("provider-token"),
+            AuthConfig.sha256Hex("ops-token"));
+    static final int MAX_MESSAGE_BYTES = 64 * 1024;
+    /** Statuses every RPC may end with; the header and each rpc comment must name them. */
+    static final Set<Status.Code> EVERY_RPC = EnumSet.of(Status.Code.UNAUTHENTICATED, Status.Code.PERMISSION_DENIED,
+            Status.Code.RESOURCE_EXHAUSTED, Status.Code.UNAVAILABLE, Status.Code.DEADLINE_EXCEEDED,
+            Status.Code.CANCELLED, Status.Code.INTERNAL);
+    /** A Java class name in a description: an exception's name, a package, a nested class. */
+    static final Pattern CLASS_NAME = Pattern.compile("Exception|java\\.|io\\.tokenflow\\.|\\$");
+
+    // ---- the contract as written ----
+
+    /** The comment block right above each {@code rpc} of oracle.proto, by method name, in file order. */
+    static Map<String, List<String>> rpcComments() {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        List<String> lines = protoLines();
+        Pattern rpc = Pattern.compile("^\\s*rpc\\s+(\\w+)\\s*\\(");
+        for (int i = 0; i < lines.size(); i++) {
+            Matcher m = rpc.matcher(lines.get(i));
+            if (m.find()) {
+                List<String> comment = new ArrayList<>();
+                for (int j = i - 1; j >= 0 && lines.get(j).trim().startsWith("//"); j--) {
+                    comment.add(0, lines.get(j).trim().substring(2));
+                }
+                out.put(m.group(1), comment);
+            }
+        }
+        return out;
+    }
+
+    /** The comment block at the top of oracle.proto (before {@code syntax}). */
+    static List<String> headerComment() {
+        List<String> out = new ArrayList<>();
+        for (String line : protoLines()) {
+            if (!line.trim().startsWith("//")) {
+                break;
+            }
+            out.add(line.trim().substring(2));
+        }
+        return out;
+    }
+
+    /**
+     * The entries of the list after the line that says "Statuses" in a comment: each starts with a status code as the first word
+     * of an indented line, continued by the more indented lines after it. Returns code -> its text.
+     */
+    static Map<Status.Code, String> statuses(List<String> comment) {
+        Map<Status.Code, String> out = new TreeMap<>();
+        int start = -1;
+        for (int i = 0; i < comment.size(); i++) {
+            if (comment.get(i).contains("Statuses")) {
+                start = i + 1;
+                break;
+            }
+        }
+        if (start < 0) {
+            return out;
+        }
+        Pattern entry = Pattern.compile("^(\\s+)([A-Z_]+)\\s");
+        Status.Code current = null;
+        int indent = 0;
+        for (int i = start; i < comment.size(); i++) {
+            String line = comment.get(i);
+            if (line.isBlank()) {
+                break;
+            }
+            Matcher m = entry.matcher(line);
+            if (m.find() && isCode(m.group(2)) && (current == null || m.group(1).length() <= indent)) {
+                current = Status.Code.valueOf(m.group(2));
+                indent = m.group(1).length();
+                assertFalse(out.containsKey(current), current + " is listed twice in " + comment);
+                out.put(current, line.trim());
+            } else if (current != null && line.startsWith(" ".repeat(indent + 1))) {
+                out.merge(current, " " + line.trim(), String::concat);
+            } else {
+                break;
+            }
+        }
+        return out;
+    }
+
+    private static boolean isCode(String word) {
+        try {
+            Status.Code.valueOf(word);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    private static List<String> protoLines() {
+        // the source when run in the repository, else the copy the proto module packs with the stubs
+        Path source = Path.of("..", "proto", "src", "main", "proto", "tokenflow", "v1", "oracle.proto");
+        try {
+            if (Files.isReadable(source)) {
+                return Files.readAllLines(source, StandardCharsets.UTF_8);
+            }
+            try (InputStream in = StatusContractTest.class.getClassLoader().getResourceAsStream("tokenflow/v1/oracle.proto")) {
+                assertNotNull(in, "oracle.proto is neither in the source tree nor on the class path");
+                return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void everyRpcListsEveryStatusItCanReturnWithWhetherToRetry() {
+        Map<String, List<String>> comments = rpcComments();
+        assertEquals(PricingOracleGrpc.getServiceDescriptor().getMethods().stream()
+                .map(MethodDescriptor::getBareMethodName).sorted().toList(),
+                comments.keySet().stream().sorted().toList(), "one commented rpc per method of the service");
+        for (Map.Entry<String, List<String>> c : comments.entrySet()) {
+            Map<Status.Code, String> listed = statuses(c.getValue());
+            assertTrue(listed.keySet().containsAll(EVERY_RPC), c.getKey() + " lists " + listed.keySet()
+                    + ", not all of " + EVERY_RPC);
+            assertFalse(listed.containsKey(Status.Code.OK) || listed.containsKey(Status.Code.UNKNOWN),
+                    c.getKey() + ": OK is no error, and UNKNOWN is folded into INTERNAL");
+            listed.forEach((code, text) -> assertTrue(text.contains("Retry:"),
+                    c.getKey() + " " + code + " does not say whether to retry: " + text));
+        }
+        Map<Status.Code, String> header = statuses(headerComment());
+        assertTrue(header.keySet().containsAll(EVERY_RPC), "the header lists " + header.keySet());
+        header.forEach((code, text) -> assertTrue(text.contains("Retry:"), "header " + code + ": " + text));
+    }
+
+    // ---- the contract as the servers keep it ----
+
+    private final AtomicReference<ControllableEngine> engine = new AtomicReference<>();
+    private final AtomicBoolean engineBug = new AtomicBoolean();
+    private final AtomicBoolean clockBroken = new AtomicBoolean();
+    private final List<AutoCloseable> closing = new ArrayList<>();
+    private final Map<String, Set<Status.Code>> seen = new TreeMap<>();
+    private OracleService leader;
+    private OracleServer guarded;
+    private ManagedChannel toGuarded;
+
+    /** The server's clock, which throws while {@link #clockBroken} (a bug inside a handler). */
+    private final Clock clock = new Clock() {
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            if (clockBroken.get()) {
+                throw new IllegalStateException("the test broke the clock");
+            }
+            return Instant.now();
+        }
+    };
+
+    /** The test's controllable engine, which throws (a bug, not a solver verdict) while {@code bug} is set. */
+    static Function<Scenario, ClearingEngine> breakable(AtomicReference<ControllableEngine> engine, AtomicBoolean bug) {
+        return scenario -> {
+            ClearingEngine real = ControllableEngine.factory(engine).apply(scenario);
+            return new ClearingEngine() {
+                @Override
+                public ClearingResult applyAndClear(List<MarketUpdate> updates) {
+                    if (bug.get()) {
+                        throw new IllegalStateException("the test broke the engine");
+                    }
+                    return real.applyAndClear(updates);
+                }
+
+                @Override
+                public Scenario scenario() {
+                    return real.scenario();
+                }
+
+                @Override
+                public void close() {
+                    real.close();
+                }
+            };
+        };
+    }
+
+    @BeforeEach
+    void start() throws Exception {
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        leader = OracleService.start(EmbeddedScenarios.get("five-node"), OracleConfig.builder()
+                .retryDelay(Duration.ofMillis(20)).maxBatchSize(5).breakerWindow(1000).breakerFailureRatePercent(100)
+                .build(), meters, breakable(engine, engineBug));
+        closing.add(leader);
+        guarded = netty(List.of(new AuthInterceptor(AuthConfig.parse(AUTH, "auth.json"))));
+        toGuarded = loopback(guarded, 64 * 1024 * 1024);
+    }
+
+    private OracleServer netty(List<ServerInterceptor> access) throws IOException {
+        OracleServer s = new OracleServer(NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+                .directExecutor().maxInboundMessageSize(MAX_MESSAGE_BYTES), leader, new SimpleMeterRegistry(), clock,
+                access).start();
+        closing.add(0, () -> s.stop(Duration.ofMillis(200)));
+        return s;
+    }
+
+    private ManagedChannel loopback(OracleServer server, int maxInbound) {
+        ManagedChannel c = Grpc.newChannelBuilder("127.0.0.1:" + server.port(), InsecureChannelCredentials.create())
+                .maxInboundMessageSize(maxInbound).build();
+        closing.add(0, () -> c.shutdownNow().awaitTermination(5, TimeUnit.SECONDS));
+        return c;
+    }
+
+    private ManagedChannel inProcess(OracleService oracle, List<ServerInterceptor> access) throws IOException {
+        String name = InProcessServerBuilder.generateName();
+        OracleServer s = new OracleServer(InProcessServerBuilder.forName(name).directExecutor(), oracle,
+                new SimpleMeterRegistry(), clock, access).start();
+        ManagedChannel c = InProcessChannelBuilder.forName(name).directExecutor().build();
+        closing.add(0, () -> s.stop(Duration.ofMillis(200)));
+        closing.add(0, () -> c.shutdownNow().awaitTermination(5, TimeUnit.SECONDS));
+        return c;
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        engineBug.set(false);
+        clockBroken.set(false);
+        if (engine.get() != null) {
+            engine.get().setFailing(false);
+            engine.get().open();
+        }
+        for (AutoCloseable c : closing) {
+            c.close();
+        }
+    }
+
+    private static PricingOracleBlockingStub as(ManagedChannel channel, String token) {
+        PricingOracleBlockingStub stub = PricingOracleGrpc.newBlockingStub(channel).withDeadlineAfter(20, TimeUnit.SECONDS);
+        if (token == null) {
+            return stub;
+        }
+        Metadata headers = new Metadata();
+        headers.put(AUTHORIZATION, token);
+        return stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+    }
+
+    /** A valid request of each RPC, made by {@code change}, then sent on a stub; streams are read to their end. */
+    interface Call extends BiFunction<PricingOracleBlockingStub, UnaryOperator<Message>, Object> {}
+
+    private static Object drain(Iterator<?> it) {
+        int n = 0;
+        while (it.hasNext()) {
+            it.next();
+            n++;
+        }
+        return n;
+    }
+
+    /** Every RPC with a valid request; {@code change} may alter the request first. WatchPrices reads one table. */
+    static Map<String, Call> calls() {
+        Map<String, Call> calls = new LinkedHashMap<>();
+        calls.put("Quote", (s, change) -> s.quote((QuoteRequest) change.apply(QuoteRequest.newBuilder()
+                .setOrigin("dallas").setWorkloadClass("chat").build())));
+        calls.put("Route", (s, change) -> s.route((RouteRequest) change.apply(RouteRequest.newBuilder()
+                .setOrigin("dallas").setWorkloadClass("chat").setRequestId("r").build())));
+        calls.put("FeasibleSites", (s, change) -> s.feasibleSites((FeasibleSitesRequest) change.apply(
+                FeasibleSitesRequest.newBuilder().setOrigin("dallas").setWorkloadClass("chat").build())));
+        calls.put("GetMarket", (s, change) -> s.getMarket((GetMarketRequest) change.apply(
+                GetMarketRequest.getDefaultInstance())));
+        calls.put("WatchPrices", (s, change) -> s.watchPrices((WatchRequest) change.apply(
+                WatchRequest.getDefaultInstance())).next());
+        calls.put("PriceHistory", (s, change) -> s.priceHistory((PriceHistoryRequest) change.apply(
+                PriceHistoryRequest.newBuilder().setOrigin("dallas").setWorkloadClass("chat").build())));
+        calls.put("ExportSettlement", (s, change) -> drain(s.exportSettlement((ExportSettlementRequest) change.apply(
+                ExportSettlementRequest.getDefaultInstance()))));
+        calls.put("UpdateCapacity", (s, change) -> s.updateCapacity((UpdateCapacityRequest) change.apply(
+                UpdateCapacityRequest.newBuilder().setWaitForClear(true).addUpdates(CapacityUpdate.newBuilder()
+                        .setNode("dallas").setWorkloadClass("chat").setTokensPerSecond(1e6)).build())));
+        calls.put("UpdateDemand", (s, change) -> s.updateDemand((UpdateDemandRequest) change.apply(
+                UpdateDemandRequest.newBuilder().setWaitForClear(true).addUpdates(DemandUpdate.newBuilder()
+                        .setOrigin("dallas").setWorkloadClass("chat").setTokensPerSecond(1e5)).build())));
+        calls.put("UpdateElectricityPrice", (s, change) -> s.updateElectricityPrice((UpdateElectricityPriceRequest)
+                change.apply(UpdateElectricityPriceRequest.newBuilder().setWaitForClear(true).addUpdates(
+                        ElectricityPriceUpdate.newBuilder().setNode("dallas").setPricePerKwh(0.1)).build())));
+        calls.put("UpdateLinkCapacity", (s, change) -> s.updateLinkCapacity((UpdateLinkCapacityRequest) change.apply(
+                UpdateLinkCapacityRequest.newBuilder().setWaitForClear(true).addUpdates(LinkCapacityUpdate.newBuilder()
+                        .setFromNode("dallas").setToNode("chicago").setCapacityGbps(100)).build())));
+        return calls;
+    }
+
+    static final List<String> UPDATES = List.of("UpdateCapacity", "UpdateDemand", "UpdateElectricityPrice",
+            "UpdateLinkCapacity");
+    static final List<String> READS = List.of("Quote", "Route", "FeasibleSites", "GetMarket", "WatchPrices",
+            "PriceHistory");
+
+    /** Runs a call in a context cancelled after it (so a stream is released); returns how it ended. */
+    private static Status run(Runnable call) {
+        Context.CancellableContext ctx = Context.current().withCancellation();
+        try {
+            ctx.run(call);
+            return Status.OK;
+        } catch (StatusRuntimeException e) {
+            return e.getStatus();
+        } finally {
+            ctx.cancel(null);
+        }
+    }
+
+    /** Provokes {@code expected} on {@code rpc} and records it. */
+    private void provoke(String rpc, Status.Code expected, String how, Runnable call) {
+        record(rpc, expected, how, run(call));
+    }
+
+    private void record(String rpc, Status.Code expected, String how, Status got) {
+        assertEquals(expected, got.getCode(), rpc + " " + how + ": " + got);
+        String d = String.valueOf(got.getDescription());
+        assertFalse(CLASS_NAME.matcher(d).find(), rpc + " " + how + " names a Java class: " + d);
+        seen.computeIfAbsent(rpc, r -> EnumSet.noneOf(Status.Code.class)).add(expected);
+    }
+
+    private static Message withUnknownBytes(Message m, int bytes) {
+        return m.toBuilder().setUnknownFields(UnknownFieldSet.newBuilder().addField(999, UnknownFieldSet.Field
+                .newBuilder().addLengthDelimited(ByteString.copyFrom(new byte[bytes])).build()).build()).build();
+    }
+
+    private void provokeOnEveryRpc(Status.Code code, String how, PricingOracleBlockingStub stub,
+            UnaryOperator<Message> change) {
+        calls().forEach((rpc, call) -> provoke(rpc, code, how, () -> call.apply(stub, change)));
+    }
+
+    @Test
+    void everyStatusTheServersGiveIsDocumentedOnItsRpc() throws Exception {
+        UnaryOperator<Message> same = m -> m;
+        PricingOracleBlockingStub anonymous = as(toGuarded, null);
+        PricingOracleBlockingStub router = as(toGuarded, "Bearer router-token");
+        PricingOracleBlockingStub provider = as(toGuarded, "Bearer provider-token");
+        PricingOracleBlockingStub ops = as(toGuarded, "Bearer ops-token");
+        Map<String, Call> calls = calls();
+
+        // what every caller may meet
+        provokeOnEveryRpc(Status.Code.UNAUTHENTICATED, "without credentials", anonymous, same);
+        provokeOnEveryRpc(Status.Code.UNAUTHENTICATED, "with an unknown token", as(toGuarded, "Bearer nope"), same);
+        provokeOnEveryRpc(Status.Code.RESOURCE_EXHAUSTED, "over --max-message-bytes", ops,
+                m -> withUnknownBytes(m, MAX_MESSAGE_BYTES + 1));
+        provokeOnEveryRpc(Status.Code.DEADLINE_EXCEEDED, "past its deadline",
+                ops.withDeadlineAfter(1, TimeUnit.NANOSECONDS), same);
+        calls.forEach((rpc, call) -> {
+            Context.CancellableContext cancelled = Context.current().withCancellation();
+            cancelled.cancel(null);
+            record(rpc, Status.Code.CANCELLED, "cancelled by the caller", run(() -> cancelled.run(
+                    () -> call.apply(ops, same))));
+        });
+        for (String rpc : READS) {
+            assertEquals(Status.Code.OK, run(() -> calls.get(rpc).apply(router, same)).getCode(), rpc + " as a router");
+        }
+
+        // roles
+        for (String rpc : List.of("UpdateCapacity", "UpdateDemand", "UpdateElectricityPrice", "UpdateLinkCapacity",
+                "ExportSettlement")) {
+            provoke(rpc, Status.Code.PERMISSION_DENIED, "as a router", () -> calls.get(rpc).apply(router, same));
+        }
+        for (String rpc : List.of("UpdateDemand", "UpdateElectricityPrice", "UpdateLinkCapacity", "ExportSettlement")) {
+            provoke(rpc, Status.Code.PERMISSION_DENIED, "as a provider", () -> calls.get(rpc).apply(provider, same));
+        }
+        provoke("UpdateCapacity", Status.Code.PERMISSION_DENIED, "as a provider, outside its nodes",
+                () -> provider.updateCapacity(UpdateCapacityRequest.newBuilder().addUpdates(CapacityUpdate.newBuilder()
+                        .setNode("seattle").setWorkloadClass("chat").setTokensPerSecond(1)).build()));
+        assertEquals(Status.Code.OK, run(() -> calls.get("UpdateCapacity").apply(provider, same)).getCode());
+
+        // requests
+        provoke("Quote", Status.Code.INVALID_ARGUMENT, "empty origin", () -> ops.quote(QuoteRequest.newBuilder()
+                .setWorkloadClass("chat").build()));
+        provoke("Quote", Status.Code.NOT_FOUND, "unknown class", () -> ops.quote(QuoteRequest.newBuilder()
+                .setOrigin("dallas").setWorkloadClass("video").build()));
+        provoke("Route", Status.Code.INVALID_ARGUMENT, "empty request_id", () -> ops.route(RouteRequest.newBuilder()
+                .setOrigin("dallas").setWorkloadClass("chat").build()));
+        provoke("Route", Status.Code.NOT_FOUND, "unknown excluded node", () -> ops.route(RouteRequest.newBuilder()
+                .setOrigin("dallas").setWorkloadClass("chat").setRequestId("r").addExcludeNodes("atlantis").build()));
+        provoke("Route", Status.Code.FAILED_PRECONDITION, "every site excluded", () -> ops.route(RouteRequest
+                .newBuilder().setOrigin("dallas").setWorkloadClass("chat").setRequestId("r").addAllExcludeNodes(
+                        List.of("ashburn", "dallas", "silicon-valley", "chicago", "seattle")).build()));
+        provoke("FeasibleSites", Status.Code.INVALID_ARGUMENT, "empty class", () -> ops.feasibleSites(
+                FeasibleSitesRequest.newBuilder().setOrigin("dallas").build()));
+        provoke("FeasibleSites", Status.Code.NOT_FOUND, "unknown origin", () -> ops.feasibleSites(
+                FeasibleSitesRequest.newBuilder().setOrigin("atlantis").setWorkloadClass("chat").build()));
+        provoke("WatchPrices", Status.Code.INVALID_ARGUMENT, "empty class", () -> ops.watchPrices(
+                WatchRequest.newBuilder().addWorkloadClasses("").build()).next());
+        provoke("WatchPrices", Status.Code.NOT_FOUND, "unknown class", () -> ops.watchPrices(
+                WatchRequest.newBuilder().addWorkloadClasses("video").build()).next());
+        provoke("WatchPrices", Status.Code.DEADLINE_EXCEEDED, "a deadline on the stream", () -> {
+            Iterator<?> tables = ops.withDeadlineAfter(300, TimeUnit.MILLISECONDS).watchPrices(
+                    WatchRequest.getDefaultInstance());
+            tables.next();
+            tables.hasNext();
+        });
+        provoke("PriceHistory", Status.Code.INVALID_ARGUMENT, "invalid since", () -> ops.priceHistory(
+                PriceHistoryRequest.newBuilder().setOrigin("dallas").setWorkloadClass("chat")
+                        .setSince(Timestamp.newBuilder().setNanos(-1)).build()));
+        provoke("PriceHistory", Status.Code.NOT_FOUND, "unknown origin", () -> ops.priceHistory(
+                PriceHistoryRequest.newBuilder().setOrigin("atlantis").setWorkloadClass("chat").build()));
+        provoke("ExportSettlement", Status.Code.INVALID_ARGUMENT, "from_version > to_version", () -> drain(ops
+                .exportSettlement(ExportSettlementRequest.newBuilder().setFromVersion(2).setToVersion(1).build())));
+        provoke("ExportSettlement", Status.Code.OUT_OF_RANGE, "to_version not cleared yet", () -> drain(ops
+                .exportSettlement(ExportSettlementRequest.newBuilder().setToVersion(1_000_000).build())));
+        for (String rpc : UPDATES) {
+            provoke(rpc, Status.Code.INVALID_ARGUMENT, "an empty batch", () -> calls.get(rpc).apply(ops,
+                    m -> m.toBuilder().clearField(m.getDescriptorForType().findFieldByName("updates")).build()));
+            provoke(rpc, Status.Code.INVALID_ARGUMENT, "a NaN", () -> calls.get(rpc).apply(ops, m -> {
+                Message.Builder b = m.toBuilder();
+                var field = m.getDescriptorForType().findFieldByName("updates");
+                Message u = (Message) b.getRepeatedField(field, 0);
+                var value = u.getDescriptorForType().getFields().get(u.getDescriptorForType().getFields().size() - 1);
+                return b.setRepeatedField(field, 0, u.toBuilder().setField(value, Double.NaN).build()).build();
+            }));
+            provoke(rpc, Status.Code.INVALID_ARGUMENT, "over --max-batch", () -> calls.get(rpc).apply(ops, m -> {
+                Message.Builder b = m.toBuilder();
+                var field = m.getDescriptorForType().findFieldByName("updates");
+                for (int i = 0; i < 5; i++) {
+                    b.addRepeatedField(field, m.getRepeatedField(field, 0));
+                }
+                return b.build();
+            }));
+            provoke(rpc, Status.Code.NOT_FOUND, "an unknown id", () -> calls.get(rpc).apply(ops, m -> {
+                Message.Builder b = m.toBuilder();
+                var field = m.getDescriptorForType().findFieldByName("updates");
+                Message u = (Message) b.getRepeatedField(field, 0);
+                var id = u.getDescriptorForType().getFields().get(u.getDescriptorForType().getFields().size() == 2 ? 0 : 1);
+                return b.setRepeatedField(field, 0, u.toBuilder().setField(id, "atlantis").build()).build();
+            }));
+        }
+
+        // the response over the client's own limit (grpc-java's default is 4 MiB; this client takes 1 KiB)
+        PricingOracleBlockingStub small = as(loopback(guarded, 1024), "Bearer ops-token");
+        for (String rpc : List.of("GetMarket", "WatchPrices", "ExportSettlement")) {
+            provoke(rpc, Status.Code.RESOURCE_EXHAUSTED, "a response over the client's limit",
+                    () -> calls.get(rpc).apply(small, same));
+        }
+
+        // the update rate limit (without --auth: per peer address)
+        ManagedChannel limited = inProcess(leader, List.of(new UpdateRateLimiter(1)));
+        for (String rpc : UPDATES) {
+            Status got = Status.OK;
+            for (int i = 0; i < 10 && got.getCode() != Status.Code.RESOURCE_EXHAUSTED; i++) {
+                got = run(() -> calls.get(rpc).apply(as(limited, null), m -> m.toBuilder().clearField(
+                        m.getDescriptorForType().findFieldByName("updates")).build()));
+            }
+            record(rpc, Status.Code.RESOURCE_EXHAUSTED, "over --update-rate", got);
+        }
+
+        // a read replica that has no version from its leader yet
+        OracleService replica = OracleService.follower(OracleConfig.builder().build(), new SimpleMeterRegistry(),
+                "leader.example:50051");
+        closing.add(replica);
+        PricingOracleBlockingStub toReplica = as(inProcess(replica, List.of()), null);
+        for (String rpc : List.of("Quote", "Route", "FeasibleSites", "GetMarket", "WatchPrices", "PriceHistory",
+                "ExportSettlement")) {
+            provoke(rpc, Status.Code.UNAVAILABLE, "on a replica without a version", () -> calls.get(rpc)
+                    .apply(toReplica, same));
+        }
+        for (String rpc : UPDATES) {
+            provoke(rpc, Status.Code.FAILED_PRECONDITION, "on a read replica", () -> calls.get(rpc)
+                    .apply(toReplica, same));
+        }
+
+        // wait_for_clear: a re-clear held past the deadline, a solver that fails, an engine that throws
+        engine.get().hold();
+        for (String rpc : UPDATES) {
+            provoke(rpc, Status.Code.DEADLINE_EXCEEDED, "waiting for a held re-clear", () -> calls.get(rpc)
+                    .apply(ops.withDeadlineAfter(200, TimeUnit.MILLISECONDS), same));
+        }
+        engine.get().open();
+        leader.whenCleared(leader.state().version() + 1).get(20, TimeUnit.SECONDS);
+        engine.get().setFailing(true);
+        for (String rpc : UPDATES) {
+            provoke(rpc, Status.Code.UNAVAILABLE, "a failed re-clear", () -> calls.get(rpc).apply(ops, same));
+        }
+        engine.get().setFailing(false);
+        engineBug.set(true);
+        for (String rpc : UPDATES) {
+            provoke(rpc, Status.Code.UNAVAILABLE, "an engine that throws", () -> calls.get(rpc).apply(ops, same));
+        }
+
+        // a bug in a handler: the stale answer's age from a clock that throws
+        assertTrue(leader.state().stale());
+        clockBroken.set(true);
+        provoke("Quote", Status.Code.INTERNAL, "a handler that throws", () -> calls.get("Quote").apply(ops, same));
+        clockBroken.set(false);
+        engineBug.set(false);
+
+        // shutdown: a watch ends UNAVAILABLE; a wait cut off past --grace; a stopped server refuses calls
+        OracleServer stopping = netty(List.of());
+        ManagedChannel toStopping = loopback(stopping, 64 * 1024 * 1024);
+        Iterator<?> watch = as(toStopping, null).watchPrices(WatchRequest.getDefaultInstance());
+        watch.next();
+        engine.get().hold();
+        CompletableFuture<Status> waiting = new CompletableFuture<>();
+        PricingOracleGrpc.newStub(toStopping).updateCapacity(UpdateCapacityRequest.newBuilder().setWaitForClear(true)
+                .addUpdates(CapacityUpdate.newBuilder().setNode("chicago").setWorkloadClass("chat")
+                        .setTokensPerSecond(7)).build(), new StreamObserver<>() {
+                            @Override public void onNext(UpdateCapacityResponse value) { }
+                            @Override public void onError(Throwable t) { waiting.complete(Status.fromThrowable(t)); }
+                            @Override public void onCompleted() { waiting.complete(Status.OK); }
+                        });
+        Thread.sleep(100);
+        stopping.stop(Duration.ofMillis(200));
+        record("WatchPrices", Status.Code.UNAVAILABLE, "the server stopping", run(() -> watch.hasNext()));
+        record("UpdateCapacity", Status.Code.CANCELLED, "cut off past --grace", waiting.get(20, TimeUnit.SECONDS));
+        engine.get().open();
+        provokeOnEveryRpc(Status.Code.UNAVAILABLE, "to a stopped server", as(toStopping, null), same);
+
+        // every status seen is on its rpc's list
+        Map<String, List<String>> comments = rpcComments();
+        List<String> missing = new ArrayList<>();
+        seen.forEach((rpc, codes) -> {
+            Set<Status.Code> listed = statuses(comments.get(rpc)).keySet();
+            for (Status.Code c : codes) {
+                if (!listed.contains(c)) {
+                    missing.add(rpc + " " + c);
+                }
+            }
+        });
+        assertEquals(List.of(), missing, "statuses the servers gave that oracle.proto does not list");
+        System.out.println("StatusContractTest: statuses provoked per RPC: " + seen);
+        assertEquals(new TreeSet<>(calls.keySet()), seen.keySet());
+    }
+}
