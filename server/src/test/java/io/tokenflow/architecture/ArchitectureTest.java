@@ -12,7 +12,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The layering of conventions.md, checked on the compiled classes (so fully qualified uses count too):
+ * The layering of the project (README, "Layout"), checked on the compiled classes (so fully qualified uses count too):
  * the market engine is pure, and exactly one class of it talks to OR-Tools; the service layer knows no
  * transport; the gRPC layer maps messages to service calls and never drives the engine itself.
  */

@@ -8,7 +8,7 @@ import java.util.Map;
 
 /**
  * An independent check of a published clearing: reads the scenario and the result as raw JSON (no
- * engine class is used), rebuilds every LP coefficient from scenario-format.md, and verifies what LP
+ * engine class is used), rebuilds every LP coefficient from docs/formats.md, and verifies what LP
  * duality guarantees of a correct answer:
  * <ul>
  *   <li>primal feasibility (balance, capacity, bandwidth, latency, must-serve);</li>
@@ -119,7 +119,7 @@ public final class CertificateChecker {
         }
     }
 
-    /** Certifies {@code result} (clearing-output JSON) against {@code scenario} (scenario-format JSON). */
+    /** Certifies {@code result} (clearing-result JSON) against {@code scenario} (scenario JSON). */
     public static List<String> check(JsonNode scenario, JsonNode result) {
         CertificateChecker checker = new CertificateChecker(scenario);
         String status = result.get("status").asText();

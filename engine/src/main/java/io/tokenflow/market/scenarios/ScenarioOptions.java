@@ -14,7 +14,7 @@ import java.util.TreeMap;
  * @param bandwidthModel empty means the scenario's own (token-equivalent)
  * @param maxLatencyMs   per-class latency limits that replace the scenario's (ms)
  * @param opexAdder      add the paper's uniform non-energy opex adder to every class
- *                       (paper-case-studies.md §3.4: A ≈ $4.3876 per MW-hour of class capacity)
+ *                       (docs/paper-reproduction.md: A ≈ $4.3876 per MW-hour of class capacity)
  */
 public record ScenarioOptions(
         OptionalDouble scale,

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A long certificate run over wide random parameters, not part of the default build (tag "fuzz"):
- * {@code mvn -B test -pl server -Dtest=CertificateFuzzTest -Dfuzz.excluded=none -Dfuzz.count=3000}
+ * {@code mvn -B test -pl engine -Dtest=CertificateFuzzTest -Dfuzz.excluded=none -Dfuzz.count=3000}
  * (also {@code -Dfuzz.first=SEED -Dfuzz.maxNodes=N}).
  * Each seed draws size, classes, neighbours, bandwidth model, load, latency limits and penalties,
  * and is cleared with GLOP and CLP; every result must pass {@link CertificateChecker}.

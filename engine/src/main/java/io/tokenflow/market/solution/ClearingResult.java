@@ -6,7 +6,7 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 
 /**
- * The cleared market (clearing-output.md v1): every price with its decomposition, the dispatch,
+ * The cleared market (the clearing-result format v1, docs/formats.md): every price with its decomposition, the dispatch,
  * rents, unserved demand and settlement; or, when must-serve demand cannot be met, a diagnosis and
  * the dispatch that serves the most.
  *

@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.OptionalDouble;
 
 /**
- * Builds a scenario from a hub registry by the paper's rules (§3, paper-case-studies.md §2.2, §3.2):
+ * Builds a scenario from a hub registry by the paper's rules (the paper's §3; docs/paper-reproduction.md):
  * <ul>
  *   <li>C_j,k = MW_j × throughput_k (chat 5000, image 200, code 4000, batch 1000 tok/s per MW);</li>
  *   <li>two-way arcs between hubs within 2500 km (haversine, R = 6371 km), plus a full mesh among the
@@ -29,7 +29,7 @@ final class PaperTestbed {
     static final double TARIFF_PER_GB = 0.01;
     /**
      * The uniform opex adder's A in $ per MW-hour of class capacity used, derived in
-     * paper-case-studies.md §3.4 as (163,140 − 123,635) / 9,003.75 MW.
+     * docs/paper-reproduction.md as (163,140 − 123,635) / 9,003.75 MW.
      */
     static final double OPEX_ADDER_PER_MW_HOUR = 39_505.0 / 9_003.75;
 

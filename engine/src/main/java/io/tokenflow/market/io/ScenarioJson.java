@@ -31,7 +31,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Reads and writes scenario files (format v1, shared spec scenario-format.md).
+ * Reads and writes scenario files (format v1, docs/formats.md).
  *
  * <p>Reading is strict: an unknown field, a missing required field, a value of the wrong type and
  * every rule of the model records fail with an {@link InvalidScenarioException} whose message starts

@@ -20,7 +20,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The paper's published numbers on the embedded five-node testbed (paper-case-studies.md §3.3, §3.5,
+ * The paper's published numbers on the embedded five-node testbed (docs/paper-reproduction.md; the paper's §3.3, §3.5,
  * §6): costs to ±0.01 %, prices at the paper's precision and, where §3.5 proves them unique, to 1e-6.
  */
 class PaperReproductionTest {

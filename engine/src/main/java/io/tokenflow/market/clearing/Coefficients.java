@@ -7,7 +7,7 @@ import io.tokenflow.market.model.Scenario;
 import io.tokenflow.market.model.WorkloadClass;
 
 /**
- * The LP coefficients of a scenario, exactly as scenario-format.md defines them, in LP units.
+ * The LP coefficients of a scenario, exactly as docs/formats.md defines them, in LP units.
  *
  * <p>LP units: token rates in M tokens/s, money in $/s. A cost in $/M tokens is then the
  * coefficient as is, the balance-row dual is the price π in $/M tokens, and objective × 3600 is

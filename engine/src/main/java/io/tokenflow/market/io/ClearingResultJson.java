@@ -16,7 +16,7 @@ import io.tokenflow.market.solution.UnservedDemand;
 
 /**
  * Writes a {@link ClearingResult} as the clearing result format v1 (shared spec
- * clearing-output.md): the spec's fields with its names, plus the decomposition terms and paths.
+ * docs/formats.md): the spec's fields with its names, plus the decomposition terms and paths.
  * Solver statistics are left out so that the same input always prints the same document.
  */
 public final class ClearingResultJson {

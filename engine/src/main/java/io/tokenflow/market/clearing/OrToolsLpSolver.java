@@ -13,7 +13,7 @@ import com.google.ortools.linearsolver.MPVariable;
  * sign convention (dual = ∂objective/∂bound).
  *
  * <p>Keeping one solver object alive is what makes re-clears warm: GLOP and CLP both start the
- * next {@link #solve()} from the previous basis after a bound or cost change (toolchain.md §4).
+ * next {@link #solve()} from the previous basis after a bound or cost change.
  *
  * <p>Not thread-safe: one thread owns an instance. It holds native memory until {@link #close()}.
  */

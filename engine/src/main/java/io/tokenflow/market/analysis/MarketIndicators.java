@@ -10,7 +10,7 @@ import java.util.List;
  *
  * <p>"Scarce" is μ ≥ a threshold rather than μ > 0: the LP gives tiny rents (0.004-0.014 $/M tokens
  * on the 5-node case) to pairs that are full only by a hair, and the paper's counts (4 at 35x, 5 at
- * 40x) exclude them; any threshold in (0.014, 0.174) reproduces them (paper-case-studies.md §5.7).
+ * 40x) exclude them; any threshold in (0.014, 0.174) reproduces them (docs/paper-reproduction.md).
  *
  * @param scarcityThreshold μ at or above which a node-class pair counts as scarce ($/M tokens)
  */
