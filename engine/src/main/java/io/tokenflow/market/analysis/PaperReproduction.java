@@ -234,7 +234,7 @@ public final class PaperReproduction {
                 .append(" Clearing*, arXiv:2605.09047. ")
                 .append("Inputs: the embedded `five-node` scenario (the paper's Table 1 sites, the 14-arc network and")
                 .append(" fitted demand weights, documented in")
-                .append(" `server/src/main/resources/io/tokenflow/market/scenarios/five-node-hubs.csv`) and")
+                .append(" `engine/src/main/resources/io/tokenflow/market/scenarios/five-node-hubs.csv`) and")
                 .append(" `twenty-node` (the five sites plus 15 real metros with made-up MW and weights).\n\n")
                 .append("Match: **same** = equal at the paper's printed precision (costs within 0.01 %); ")
                 .append("**close** = within 1 %; **differs** = a known difference, explained in the note; ")
