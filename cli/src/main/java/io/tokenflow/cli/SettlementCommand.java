@@ -1,6 +1,7 @@
 package io.tokenflow.cli;
 
 import io.tokenflow.client.PricingOracleClient;
+import io.tokenflow.client.SettlementExport;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -94,7 +95,7 @@ final class SettlementCommand implements Runnable {
             if (format == Format.csv) {
                 writer.println(SettlementRows.CSV_HEADER);
             }
-            client.exportSettlement(fromVersion, toVersion, record -> {
+            SettlementExport done = client.exportSettlement(fromVersion, toVersion, record -> {
                 if (format == Format.jsonl) {
                     writer.println(SettlementRows.jsonLine(record));
                 } else {
@@ -102,6 +103,11 @@ final class SettlementCommand implements Runnable {
                 }
             });
             writer.flush();
+            // where the next run starts, on standard error so that the data on standard output stays clean
+            PrintWriter err = spec.commandLine().getErr();
+            err.printf(java.util.Locale.ROOT, "tokenflow: exported %d version%s; next export: --from-version %d%n",
+                    done.records(), done.records() == 1 ? "" : "s", done.nextFromVersion(fromVersion));
+            err.flush();
         }
     }
 }

@@ -104,6 +104,27 @@ class SettlementExportCommandTest {
     }
 
     @Test
+    void anExportSaysWhereTheNextStartsAndResumingThereBeforeAnythingNewIsEmpty(@TempDir Path dir) throws Exception {
+        Path first = dir.resolve("first.csv");
+        assertEquals(0, run("settlement", "export", "--target", target, "--out", first.toString()), err.toString());
+        assertEquals("tokenflow: exported 2 versions; next export: --from-version 3", err.toString().strip());
+        err.getBuffer().setLength(0);
+        Path again = dir.resolve("again.csv");
+        assertEquals(0, run("settlement", "export", "--target", target, "--from-version", "3", "--out",
+                again.toString()), err.toString());
+        assertEquals(List.of(SettlementRows.CSV_HEADER), Files.readAllLines(again), "nothing new, nothing repeated");
+        assertEquals("tokenflow: exported 0 versions; next export: --from-version 3", err.toString().strip());
+        err.getBuffer().setLength(0);
+        long v = oracle.submit(List.of(new MarketUpdate.DemandUpdate("dallas", "image", 150_000))).version();
+        oracle.whenCleared(v).get(20, TimeUnit.SECONDS);
+        assertEquals(0, run("settlement", "export", "--target", target, "--from-version", "3", "--out",
+                again.toString()), err.toString());
+        assertTrue(Files.readAllLines(again).stream().skip(1).allMatch(l -> l.startsWith(v + ",")),
+                "only the new version");
+        assertEquals("tokenflow: exported 1 version; next export: --from-version " + (v + 1), err.toString().strip());
+    }
+
+    @Test
     void aVersionOutOfRangeExitsTwoWithTheServersWords(@TempDir Path dir) {
         Path file = dir.resolve("settlement.csv");
         assertEquals(2, run("settlement", "export", "--target", target, "--to-version", "9", "--out", file.toString()));
