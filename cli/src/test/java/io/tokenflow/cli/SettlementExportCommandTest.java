@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tokenflow.market.model.MarketUpdate;
-import io.tokenflow.service.OracleService;
+import io.tokenflow.service.LeaderOracle;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code tokenflow settlement export} against a real oracle on loopback. */
 class SettlementExportCommandTest {
     private LoopbackOracle loopback;
-    private OracleService oracle;
+    private LeaderOracle oracle;
     private String target;
     private final StringWriter out = new StringWriter();
     private final StringWriter err = new StringWriter();

@@ -8,14 +8,14 @@ import io.tokenflow.api.v1.PriceTable;
 import io.tokenflow.api.v1.PricingOracleGrpc;
 import io.tokenflow.api.v1.WatchRequest;
 import io.tokenflow.market.io.ScenarioJson;
-import io.tokenflow.service.OracleService;
+import io.tokenflow.service.ReplicaOracle;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Keeps a read replica's {@link OracleService} on its leader's versions through the same RPCs the SDK
+ * Keeps a read replica's {@link ReplicaOracle} on its leader's versions through the same RPCs the SDK
  * uses: a WatchPrices stream announces versions; each table newer than the replica's version (or a
  * change of the leader's staleness) triggers one GetMarket, whose scenario and result the replica
  * adopts as is. Tables that arrive while a GetMarket runs are coalesced (the next fetch takes the
@@ -27,14 +27,14 @@ public final class LeaderFollower implements AutoCloseable {
 
     private final ManagedChannel channel;
     private final String leader;
-    private final OracleService replica;
+    private final ReplicaOracle replica;
     private final Duration minBackoff;
     private final Duration maxBackoff;
     private final Thread thread;
     private volatile boolean closed;
 
     /** Owns {@code channel} (closes it on {@link #close}). */
-    public LeaderFollower(ManagedChannel channel, String leader, OracleService replica, Duration minBackoff,
+    public LeaderFollower(ManagedChannel channel, String leader, ReplicaOracle replica, Duration minBackoff,
             Duration maxBackoff) {
         this.channel = channel;
         this.leader = leader;
