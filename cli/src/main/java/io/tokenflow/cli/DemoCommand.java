@@ -9,8 +9,8 @@ import io.tokenflow.demo.Simulator;
 import io.tokenflow.grpc.OracleServer;
 import io.tokenflow.market.model.Scenario;
 import io.tokenflow.market.scenarios.EmbeddedScenarios;
+import io.tokenflow.service.LeaderOracle;
 import io.tokenflow.service.OracleConfig;
-import io.tokenflow.service.OracleService;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -102,11 +102,11 @@ final class DemoCommand implements Callable<Integer> {
         DemoRun.Settings settings = new DemoRun.Settings(sim, parts[0], parts[1], Double.parseDouble(parts[2]),
                 dropAt, config.defaultUnservedPenaltyPerMTokens());
 
-        OracleService oracle = null;
+        LeaderOracle oracle = null;
         OracleServer server = null;
         String oracleTarget = target;
         if (oracleTarget == null) {
-            oracle = OracleService.start(loaded, config, new SimpleMeterRegistry());
+            oracle = LeaderOracle.start(loaded, config, new SimpleMeterRegistry());
             server = new OracleServer(NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
                     .directExecutor(), oracle, new SimpleMeterRegistry(), Clock.systemUTC()).start();
             oracleTarget = "127.0.0.1:" + server.port();

@@ -3,8 +3,8 @@ package io.tokenflow.cli;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tokenflow.market.model.Scenario;
+import io.tokenflow.service.LeaderOracle;
 import io.tokenflow.service.OracleConfig;
-import io.tokenflow.service.OracleService;
 import io.tokenflow.service.journal.UpdateJournal;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -27,7 +27,7 @@ final class DurableStart {
 
     private DurableStart() {}
 
-    static OracleService start(Path dataDir, int snapshotEvery, Scenario loaded, OracleConfig config,
+    static LeaderOracle start(Path dataDir, int snapshotEvery, Scenario loaded, OracleConfig config,
             MeterRegistry meters, PrintWriter out) throws IOException {
         lock(dataDir);
         UpdateJournal.Recovered recovered = UpdateJournal.recover(dataDir, loaded);
@@ -49,7 +49,7 @@ final class DurableStart {
         }
         UpdateJournal journal = UpdateJournal.open(dataDir, recovered, firstVersion, snapshotEvery);
         try {
-            OracleService oracle = OracleService.startDurable(recovered.scenario(), config, meters, firstVersion,
+            LeaderOracle oracle = LeaderOracle.startDurable(recovered.scenario(), config, meters, firstVersion,
                     recovered.lastSeq(), journal);
             Gauge.builder("tokenflow.journal.forces", journal, UpdateJournal::forces)
                     .description("fsyncs of the update journal (each covers every record queued before it)")

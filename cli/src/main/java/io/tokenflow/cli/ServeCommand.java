@@ -13,9 +13,11 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tokenflow.grpc.OracleServer;
 import io.tokenflow.market.model.Scenario;
+import io.tokenflow.service.LeaderOracle;
 import io.tokenflow.service.MarketState;
+import io.tokenflow.service.Oracle;
 import io.tokenflow.service.OracleConfig;
-import io.tokenflow.service.OracleService;
+import io.tokenflow.service.ReplicaOracle;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -158,8 +160,9 @@ final class ServeCommand implements Callable<Integer> {
         new JvmThreadMetrics().bindTo(meters);
         new ProcessorMetrics().bindTo(meters);
 
-        OracleService oracle = follow != null ? OracleService.follower(config, meters, follow)
-                : dataDir == null ? OracleService.start(loaded, config, meters)
+        ReplicaOracle replica = follow == null ? null : ReplicaOracle.following(config, meters, follow);
+        Oracle oracle = replica != null ? replica
+                : dataDir == null ? LeaderOracle.start(loaded, config, meters)
                 : DurableStart.start(dataDir, snapshotEvery, loaded, config, meters, out);
         // handlers never block (waits are futures), so they run on the transport threads
         OracleServer server = new OracleServer(
@@ -176,8 +179,8 @@ final class ServeCommand implements Callable<Integer> {
         MetricsEndpoint metrics = metricsPort < 0 ? null : new MetricsEndpoint(meters, bind, metricsPort);
 
         LeaderFollower follower = null;
-        if (follow != null) {
-            follower = LeaderFollower.start(leaderClient(), follow, oracle, Duration.ofMillis(200),
+        if (replica != null) {
+            follower = LeaderFollower.start(leaderClient(), follow, replica, Duration.ofMillis(200),
                     Duration.ofSeconds(5));
             out.printf(Locale.ROOT, "tokenflow serve: read replica following %s (health NOT_SERVING until its first"
                     + " version)%n", follow);

@@ -5,7 +5,7 @@ import io.tokenflow.client.PricingOracleClient;
 import io.tokenflow.client.PricingOracleClientBuilder;
 import io.tokenflow.client.TableListener;
 import io.tokenflow.service.MarketState;
-import io.tokenflow.service.OracleService;
+import io.tokenflow.service.ReplicaOracle;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -29,7 +29,7 @@ public final class LeaderFollower implements TableListener, AutoCloseable {
     public static final int MAX_MARKET_BYTES = 1 << 30;
 
     private final String leader;
-    private final OracleService replica;
+    private final ReplicaOracle replica;
     private final long minBackoffMillis;
     private final long maxBackoffMillis;
     private final Thread worker;
@@ -41,7 +41,7 @@ public final class LeaderFollower implements TableListener, AutoCloseable {
     private volatile boolean closed;
     private volatile PricingOracleClient client;
 
-    private LeaderFollower(String leader, OracleService replica, Duration minBackoff, Duration maxBackoff) {
+    private LeaderFollower(String leader, ReplicaOracle replica, Duration minBackoff, Duration maxBackoff) {
         this.leader = leader;
         this.replica = replica;
         this.minBackoffMillis = minBackoff.toMillis();
@@ -55,7 +55,7 @@ public final class LeaderFollower implements TableListener, AutoCloseable {
      * from {@code leaderClient}, which carries the address and security; the follower sets the watch,
      * its backoff, a GetMarket deadline and a message limit for whole markets.
      */
-    public static LeaderFollower start(PricingOracleClientBuilder leaderClient, String leader, OracleService replica,
+    public static LeaderFollower start(PricingOracleClientBuilder leaderClient, String leader, ReplicaOracle replica,
             Duration minBackoff, Duration maxBackoff) {
         LeaderFollower follower = new LeaderFollower(leader, replica, minBackoff, maxBackoff);
         follower.client = leaderClient.watch(true).backoff(minBackoff, maxBackoff).deadline(Duration.ofSeconds(10))

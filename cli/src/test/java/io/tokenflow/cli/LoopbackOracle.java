@@ -4,19 +4,19 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tokenflow.grpc.OracleServer;
 import io.tokenflow.market.scenarios.EmbeddedScenarios;
+import io.tokenflow.service.LeaderOracle;
 import io.tokenflow.service.OracleConfig;
-import io.tokenflow.service.OracleService;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 
 /** A real oracle on an ephemeral loopback port, for the CLI's client commands to talk to. */
 final class LoopbackOracle implements AutoCloseable {
-    final OracleService oracle;
+    final LeaderOracle oracle;
     final String target;
     private final OracleServer server;
 
-    private LoopbackOracle(OracleService oracle, OracleServer server) {
+    private LoopbackOracle(LeaderOracle oracle, OracleServer server) {
         this.oracle = oracle;
         this.server = server;
         this.target = "127.0.0.1:" + server.port();
@@ -24,7 +24,7 @@ final class LoopbackOracle implements AutoCloseable {
 
     static LoopbackOracle start(String scenario) throws Exception {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        OracleService oracle = OracleService.start(EmbeddedScenarios.get(scenario), OracleConfig.builder().build(),
+        LeaderOracle oracle = LeaderOracle.start(EmbeddedScenarios.get(scenario), OracleConfig.builder().build(),
                 meters);
         try {
             return new LoopbackOracle(oracle, new OracleServer(

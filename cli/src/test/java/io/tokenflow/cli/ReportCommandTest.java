@@ -12,7 +12,7 @@ import io.tokenflow.market.scenarios.EmbeddedScenarios;
 import io.tokenflow.market.scenarios.ScenarioOptions;
 import io.tokenflow.market.solution.ClearingResult;
 import io.tokenflow.market.solution.NodePrice;
-import io.tokenflow.service.OracleService;
+import io.tokenflow.service.LeaderOracle;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -57,7 +57,7 @@ class ReportCommandTest {
     @Test
     void anOracleReportShowsItsVersionAndPriceHistoryWithCauses(@TempDir Path dir) throws Exception {
         try (LoopbackOracle loopback = LoopbackOracle.start("five-node")) {
-            OracleService oracle = loopback.oracle;
+            LeaderOracle oracle = loopback.oracle;
             long v = oracle.submit(List.of(new MarketUpdate.CapacityUpdate("dallas", "image", 120_000))).version();
             oracle.whenCleared(v).get(20, TimeUnit.SECONDS);
             String target = loopback.target;

@@ -21,8 +21,8 @@ import io.tokenflow.grpc.OracleServer;
 import io.tokenflow.market.scenarios.EmbeddedScenarios;
 import io.tokenflow.security.AuthConfig;
 import io.tokenflow.security.TestCertificates;
+import io.tokenflow.service.LeaderOracle;
 import io.tokenflow.service.OracleConfig;
-import io.tokenflow.service.OracleService;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetSocketAddress;
@@ -48,7 +48,7 @@ class ServeSecurityTest {
     static Path[] strangerCert;
     static Path authFile;
 
-    private OracleService oracle;
+    private LeaderOracle oracle;
     private OracleServer server;
     private final List<ManagedChannel> channels = new ArrayList<>();
 
@@ -88,7 +88,7 @@ class ServeSecurityTest {
         options.updateRate = 100;
         var access = options.interceptors("127.0.0.1");
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        oracle = OracleService.start(EmbeddedScenarios.get("five-node"), OracleConfig.builder().build(), meters);
+        oracle = LeaderOracle.start(EmbeddedScenarios.get("five-node"), OracleConfig.builder().build(), meters);
         server = new OracleServer(NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0),
                 options.serverCredentials()).directExecutor(), oracle, meters, Clock.systemUTC(), access).start();
         return server.port();

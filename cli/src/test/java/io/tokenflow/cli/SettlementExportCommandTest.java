@@ -12,7 +12,7 @@ import io.tokenflow.api.v1.ExportSettlementRequest;
 import io.tokenflow.api.v1.PricingOracleGrpc;
 import io.tokenflow.api.v1.SettlementRecord;
 import io.tokenflow.market.model.MarketUpdate;
-import io.tokenflow.service.OracleService;
+import io.tokenflow.service.LeaderOracle;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code tokenflow settlement export} against a real oracle on loopback. */
 class SettlementExportCommandTest {
     private LoopbackOracle loopback;
-    private OracleService oracle;
+    private LeaderOracle oracle;
     private String target;
     private final StringWriter out = new StringWriter();
     private final StringWriter err = new StringWriter();

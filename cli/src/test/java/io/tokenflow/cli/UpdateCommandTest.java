@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tokenflow.market.model.Scenario;
-import io.tokenflow.service.OracleService;
+import io.tokenflow.service.LeaderOracle;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import org.junit.jupiter.api.AfterEach;
@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 /** {@code tokenflow update} against a real oracle on loopback. */
 class UpdateCommandTest {
     private LoopbackOracle loopback;
-    private OracleService oracle;
+    private LeaderOracle oracle;
     private String target;
     private final StringWriter out = new StringWriter();
     private final StringWriter err = new StringWriter();

@@ -32,8 +32,9 @@ import io.tokenflow.market.model.ComputeNode;
 import io.tokenflow.market.model.Scenario;
 import io.tokenflow.market.model.WorkloadClass;
 import io.tokenflow.market.scenarios.EmbeddedScenarios;
+import io.tokenflow.service.LeaderOracle;
 import io.tokenflow.service.OracleConfig;
-import io.tokenflow.service.OracleService;
+import io.tokenflow.service.ReplicaOracle;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -49,9 +50,9 @@ class ReadReplicaTest {
     private static final String LEADER = "leader.example:50051";
     private final Scenario scenario = EmbeddedScenarios.get("five-node");
     private final String leaderName = InProcessServerBuilder.generateName();
-    private OracleService leader;
+    private LeaderOracle leader;
     private OracleServer leaderServer;
-    private OracleService replica;
+    private ReplicaOracle replica;
     private OracleServer replicaServer;
     private LeaderFollower follower;
     private final List<ManagedChannel> channels = new ArrayList<>();
@@ -61,9 +62,9 @@ class ReadReplicaTest {
 
     @BeforeEach
     void start() throws Exception {
-        leader = OracleService.start(scenario, OracleConfig.builder().build(), new SimpleMeterRegistry());
+        leader = LeaderOracle.start(scenario, OracleConfig.builder().build(), new SimpleMeterRegistry());
         leaderServer = startLeaderServer();
-        replica = OracleService.follower(OracleConfig.builder().build(), new SimpleMeterRegistry(), LEADER);
+        replica = ReplicaOracle.following(OracleConfig.builder().build(), new SimpleMeterRegistry(), LEADER);
         String replicaName = InProcessServerBuilder.generateName();
         replicaServer = new OracleServer(InProcessServerBuilder.forName(replicaName).directExecutor(), replica,
                 new SimpleMeterRegistry(), Clock.systemUTC()).start();

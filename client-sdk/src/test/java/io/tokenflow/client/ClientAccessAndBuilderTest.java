@@ -14,8 +14,8 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tokenflow.grpc.OracleServer;
 import io.tokenflow.market.scenarios.EmbeddedScenarios;
+import io.tokenflow.service.LeaderOracle;
 import io.tokenflow.service.OracleConfig;
-import io.tokenflow.service.OracleService;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -88,7 +88,7 @@ class ClientAccessAndBuilderTest {
     @Test
     void aClientMakesItsOwnPlaintextChannelWithRetries() throws Exception {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        OracleService service = OracleService.start(EmbeddedScenarios.get("five-node"), OracleConfig.builder().build(),
+        LeaderOracle service = LeaderOracle.start(EmbeddedScenarios.get("five-node"), OracleConfig.builder().build(),
                 meters);
         open.add(service::close);
         OracleServer server = new OracleServer(NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)),

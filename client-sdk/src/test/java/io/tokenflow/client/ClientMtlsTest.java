@@ -11,8 +11,8 @@ import io.tokenflow.grpc.OracleServer;
 import io.tokenflow.market.scenarios.EmbeddedScenarios;
 import io.tokenflow.security.AuthConfig;
 import io.tokenflow.security.AuthInterceptor;
+import io.tokenflow.service.LeaderOracle;
 import io.tokenflow.service.OracleConfig;
-import io.tokenflow.service.OracleService;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -26,7 +26,7 @@ class ClientMtlsTest {
     @TempDir
     Path dir;
 
-    private OracleService oracle;
+    private LeaderOracle oracle;
     private OracleServer server;
 
     @AfterEach
@@ -48,7 +48,7 @@ class ClientMtlsTest {
                 {"principals": [{"name": "router-a", "role": "router", "subject": "CN=router-a,O=TokenFlow Test"}]}
                 """, "auth.json");
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        oracle = OracleService.start(EmbeddedScenarios.get("five-node"), OracleConfig.builder().build(), meters);
+        oracle = LeaderOracle.start(EmbeddedScenarios.get("five-node"), OracleConfig.builder().build(), meters);
         server = new OracleServer(Grpc.newServerBuilderForPort(0, TlsServerCredentials.newBuilder()
                 .keyManager(serverCert[0].toFile(), serverCert[1].toFile()).trustManager(pki.caPem.toFile())
                 .clientAuth(TlsServerCredentials.ClientAuth.REQUIRE).build()), oracle, meters, Clock.systemUTC(),

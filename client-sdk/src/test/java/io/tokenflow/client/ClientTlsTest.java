@@ -9,8 +9,8 @@ import io.grpc.TlsServerCredentials;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tokenflow.grpc.OracleServer;
 import io.tokenflow.market.scenarios.EmbeddedScenarios;
+import io.tokenflow.service.LeaderOracle;
 import io.tokenflow.service.OracleConfig;
-import io.tokenflow.service.OracleService;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +31,7 @@ class ClientTlsTest {
     @TempDir
     Path dir;
 
-    private OracleService oracle;
+    private LeaderOracle oracle;
     private OracleServer server;
     private PricingOracleClient client;
 
@@ -78,7 +78,7 @@ class ClientTlsTest {
         kmf.init(ks, PASSWORD);
 
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        oracle = OracleService.start(EmbeddedScenarios.get("five-node"), OracleConfig.builder().build(), meters);
+        oracle = LeaderOracle.start(EmbeddedScenarios.get("five-node"), OracleConfig.builder().build(), meters);
         server = new OracleServer(Grpc.newServerBuilderForPort(0,
                 TlsServerCredentials.newBuilder().keyManager(kmf.getKeyManagers()).build()), oracle, meters,
                 Clock.systemUTC()).start();

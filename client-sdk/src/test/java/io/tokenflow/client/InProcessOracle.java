@@ -11,8 +11,8 @@ import io.grpc.inprocess.InProcessServerBuilder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tokenflow.grpc.OracleServer;
 import io.tokenflow.market.scenarios.EmbeddedScenarios;
+import io.tokenflow.service.LeaderOracle;
 import io.tokenflow.service.OracleConfig;
-import io.tokenflow.service.OracleService;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,7 +27,7 @@ import java.util.function.BooleanSupplier;
  */
 final class InProcessOracle implements AutoCloseable {
     final String name = InProcessServerBuilder.generateName();
-    final OracleService oracle;
+    final LeaderOracle oracle;
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final List<ServerInterceptor> interceptors;
     private final List<ManagedChannel> channels = new ArrayList<>();
@@ -35,7 +35,7 @@ final class InProcessOracle implements AutoCloseable {
     volatile boolean refuseWatch;
 
     private InProcessOracle(String scenario, List<ServerInterceptor> interceptors) {
-        this.oracle = OracleService.start(EmbeddedScenarios.get(scenario),
+        this.oracle = LeaderOracle.start(EmbeddedScenarios.get(scenario),
                 OracleConfig.builder().retryDelay(Duration.ofMillis(20)).build(), meters);
         this.interceptors = interceptors;
     }

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tokenflow.market.model.Scenario;
 import io.tokenflow.market.scenarios.EmbeddedScenarios;
+import io.tokenflow.service.LeaderOracle;
 import io.tokenflow.service.OracleConfig;
-import io.tokenflow.service.OracleService;
 import java.io.PrintWriter;
 import org.junit.jupiter.api.Test;
 
@@ -19,7 +19,7 @@ class DemoRunInProcessTest {
     void theOracleStrategyMatchesTheLpOptimumWithoutOverloadOnFiveNode() {
         Scenario scenario = EmbeddedScenarios.get("five-node");
         OracleConfig config = OracleConfig.builder().build();
-        try (OracleService oracle = OracleService.start(scenario, config, new SimpleMeterRegistry())) {
+        try (LeaderOracle oracle = LeaderOracle.start(scenario, config, new SimpleMeterRegistry())) {
             DemoRun.Settings settings = new DemoRun.Settings(new Simulator.Config(30, 1, 5, 7), "dallas", "image", 0.5,
                     0.5, config.defaultUnservedPenaltyPerMTokens());
             DemoRun.Result r = DemoRun.run(scenario, new InProcessOracleClient(oracle), settings,

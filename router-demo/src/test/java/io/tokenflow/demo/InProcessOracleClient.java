@@ -13,7 +13,7 @@ import io.tokenflow.client.TableStatus;
 import io.tokenflow.client.UpdateAck;
 import io.tokenflow.market.model.MarketUpdate;
 import io.tokenflow.market.solution.NodePrice;
-import io.tokenflow.service.OracleService;
+import io.tokenflow.service.LeaderOracle;
 import io.tokenflow.service.RouteDecision;
 import io.tokenflow.service.UpdateReceipt;
 import java.time.Duration;
@@ -23,13 +23,13 @@ import java.util.List;
 import java.util.OptionalLong;
 
 /**
- * A test fake: the SDK interface answered by an {@link OracleService} in this JVM, without gRPC. Lets
+ * A test fake: the SDK interface answered by a {@link LeaderOracle} in this JVM, without gRPC. Lets
  * the simulator run against the real market before (and besides) the RPC client.
  */
 final class InProcessOracleClient implements PricingOracleClient {
-    private final OracleService oracle;
+    private final LeaderOracle oracle;
 
-    InProcessOracleClient(OracleService oracle) {
+    InProcessOracleClient(LeaderOracle oracle) {
         this.oracle = oracle;
     }
 

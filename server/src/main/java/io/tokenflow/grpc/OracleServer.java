@@ -9,7 +9,7 @@ import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tokenflow.api.v1.PricingOracleGrpc;
-import io.tokenflow.service.OracleService;
+import io.tokenflow.service.Oracle;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -19,7 +19,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The gRPC server around an oracle: tokenflow.v1.PricingOracle (timed per method), grpc.health.v1
+ * The gRPC server around an oracle of either role (a leader or a read replica): tokenflow.v1.PricingOracle (timed per method), grpc.health.v1
  * and server reflection. Owns the server's lifecycle: {@link #start}, graceful {@link #stop} and
  * {@link #blockUntilShutdown}. Takes a {@link ServerBuilder} so tests pass an in-process one; the
  * caller sets the transport (address, executor, message limits) on it.
@@ -28,9 +28,9 @@ public final class OracleServer {
     private final Server server;
     private final HealthStatusManager health = new HealthStatusManager();
     private final PricingOracleGrpcService service;
-    private final OracleService oracle;
+    private final Oracle oracle;
 
-    public OracleServer(ServerBuilder<?> builder, OracleService oracle, MeterRegistry meters, Clock clock) {
+    public OracleServer(ServerBuilder<?> builder, Oracle oracle, MeterRegistry meters, Clock clock) {
         this(builder, oracle, meters, clock, List.of());
     }
 
@@ -39,7 +39,7 @@ public final class OracleServer {
      * inside the metrics interceptor, so refused calls are timed too, on PricingOracle and reflection;
      * health stays open.
      */
-    public OracleServer(ServerBuilder<?> builder, OracleService oracle, MeterRegistry meters, Clock clock,
+    public OracleServer(ServerBuilder<?> builder, Oracle oracle, MeterRegistry meters, Clock clock,
             List<ServerInterceptor> access) {
         this.oracle = oracle;
         this.service = new PricingOracleGrpcService(oracle, clock);

@@ -4,13 +4,13 @@ import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.tokenflow.api.v1.PriceTable;
 import io.tokenflow.service.MarketState;
-import io.tokenflow.service.OracleService;
+import io.tokenflow.service.PublishedMarket;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
- * One WatchPrices stream. New states arrive on the re-clear thread and are only parked; they are
+ * One WatchPrices stream. New states arrive on the publishing thread and are only parked; they are
  * sent when the transport is ready (gRPC flow control), newest first wins: a slow reader skips
  * versions but every message is a whole table, so it never holds a mix. Writes to the stream happen
  * under one lock, since a StreamObserver is not thread-safe.
@@ -18,7 +18,7 @@ import java.util.function.Consumer;
 final class PriceWatch implements Consumer<MarketState> {
     private final ServerCallStreamObserver<PriceTable> stream;
     private final Set<String> classIds;
-    private final OracleService oracle;
+    private final PublishedMarket market;
     private final Runnable onEnd;
     private final AtomicReference<MarketState> parked = new AtomicReference<>();
     private final Object sending = new Object();
@@ -26,18 +26,19 @@ final class PriceWatch implements Consumer<MarketState> {
     private boolean ended;
     private Runnable unsubscribe = () -> {};
 
-    PriceWatch(ServerCallStreamObserver<PriceTable> stream, Set<String> classIds, OracleService oracle, Runnable onEnd) {
+    PriceWatch(ServerCallStreamObserver<PriceTable> stream, Set<String> classIds, PublishedMarket market,
+            Runnable onEnd) {
         this.stream = stream;
         this.classIds = classIds;
-        this.oracle = oracle;
+        this.market = market;
         this.onEnd = onEnd;
     }
 
     void start() {
         stream.setOnCancelHandler(this::release);
         stream.setOnReadyHandler(this::drain);
-        unsubscribe = oracle.subscribe(this);
-        accept(oracle.state());
+        unsubscribe = market.subscribe(this);
+        accept(market.state());
     }
 
     /** Orders states: a later version, or the same version turned stale, is newer. */
@@ -62,7 +63,7 @@ final class PriceWatch implements Consumer<MarketState> {
                     continue;
                 }
                 sentKey = key(next);
-                stream.onNext(ProtoMapping.priceTable(next, classIds, oracle));
+                stream.onNext(ProtoMapping.priceTable(next, classIds, market));
             }
         }
     }

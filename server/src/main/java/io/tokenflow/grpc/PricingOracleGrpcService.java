@@ -27,7 +27,7 @@ import io.tokenflow.api.v1.UpdateElectricityPriceResponse;
 import io.tokenflow.api.v1.UpdateLinkCapacityRequest;
 import io.tokenflow.api.v1.UpdateLinkCapacityResponse;
 import io.tokenflow.market.model.MarketUpdate;
-import io.tokenflow.service.OracleService;
+import io.tokenflow.service.Oracle;
 import io.tokenflow.service.UpdateReceipt;
 import java.time.Clock;
 import java.util.Iterator;
@@ -42,16 +42,17 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * tokenflow.v1.PricingOracle over an {@link OracleService}: checks request fields, maps messages to
- * domain calls and answers back, and exceptions to statuses ({@link StatusMapping}). No handler
- * blocks (waiting for a clear is a future), so the server may run them on the transport threads.
+ * tokenflow.v1.PricingOracle over an {@link Oracle} of either role: checks request fields, maps
+ * messages to domain calls and answers back, and exceptions to statuses ({@link StatusMapping}); a
+ * replica's refusal of updates is one of those exceptions, so no handler asks which role it serves. No
+ * handler blocks (waiting for a clear is a future), so the server may run them on the transport threads.
  */
 final class PricingOracleGrpcService extends PricingOracleGrpc.PricingOracleImplBase {
-    private final OracleService oracle;
+    private final Oracle oracle;
     private final Clock clock;
     private final Set<PriceWatch> watches = ConcurrentHashMap.newKeySet();
 
-    PricingOracleGrpcService(OracleService oracle, Clock clock) {
+    PricingOracleGrpcService(Oracle oracle, Clock clock) {
         this.oracle = oracle;
         this.clock = clock;
     }
@@ -133,8 +134,8 @@ final class PricingOracleGrpcService extends PricingOracleGrpc.PricingOracleImpl
                 classIds.add(id);
             }
             PriceWatch[] self = new PriceWatch[1];
-            self[0] = new PriceWatch((ServerCallStreamObserver<PriceTable>) response, Set.copyOf(classIds), oracle,
-                    () -> watches.remove(self[0]));
+            self[0] = new PriceWatch((ServerCallStreamObserver<PriceTable>) response, Set.copyOf(classIds),
+                    oracle.market(), () -> watches.remove(self[0]));
             watches.add(self[0]);
             self[0].start();
         } catch (RuntimeException e) {

@@ -38,12 +38,12 @@ import io.tokenflow.market.solution.ClearingStatus;
 import io.tokenflow.market.solution.SettlementStatement;
 import io.tokenflow.service.FeasibleSites;
 import io.tokenflow.service.MarketState;
-import io.tokenflow.service.OracleService;
 import io.tokenflow.service.OriginPriceHistory;
-import io.tokenflow.service.VersionCauses;
+import io.tokenflow.service.PublishedMarket;
 import io.tokenflow.service.Quote;
 import io.tokenflow.service.RouteDecision;
 import io.tokenflow.service.SiteOffer;
+import io.tokenflow.service.VersionCauses;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Collection;
@@ -156,7 +156,7 @@ final class ProtoMapping {
     }
 
     /** The price table of the given classes (all when empty), with each origin's cleared split. */
-    static PriceTable priceTable(MarketState state, Collection<String> classIds, OracleService oracle) {
+    static PriceTable priceTable(MarketState state, Collection<String> classIds, PublishedMarket market) {
         PriceTable.Builder table = PriceTable.newBuilder()
                 .setMarketVersion(state.version())
                 .setClearedAt(timestamp(state.snapshot().clearedAt()))
@@ -171,7 +171,7 @@ final class ProtoMapping {
                 continue;
             }
             for (Map.Entry<String, List<io.tokenflow.market.solution.ServingShare>> e
-                    : oracle.servingSplit(state.snapshot(), cls.id()).entrySet()) {
+                    : market.servingSplit(state.snapshot(), cls.id()).entrySet()) {
                 ServingSplit.Builder split = ServingSplit.newBuilder().setOrigin(e.getKey()).setWorkloadClass(cls.id());
                 for (io.tokenflow.market.solution.ServingShare s : e.getValue()) {
                     split.addShares(ServingShare.newBuilder().setNode(s.site()).addAllPath(s.path())

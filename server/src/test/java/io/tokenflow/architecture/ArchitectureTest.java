@@ -62,6 +62,19 @@ class ArchitectureTest {
     }
 
     /**
+     * The server and its handlers serve an Oracle and never ask which role it is: only the follower,
+     * which drives a replica, names a role class (the CLI picks the role at start-up).
+     */
+    @Test
+    void theGrpcLayerServesEitherRoleWithoutNamingIt() {
+        noClasses().that().resideInAPackage("io.tokenflow.grpc..")
+                .and().doNotHaveFullyQualifiedName("io.tokenflow.grpc.LeaderFollower")
+                .should().dependOnClassesThat().haveFullyQualifiedName("io.tokenflow.service.LeaderOracle")
+                .orShould().dependOnClassesThat().haveFullyQualifiedName("io.tokenflow.service.ReplicaOracle")
+                .check(production);
+    }
+
+    /**
      * Access control (authentication, roles, rate limits) is its own layer, io.tokenflow.security: gRPC
      * interceptors that the CLI hands to OracleServer as plain ServerInterceptors, so the gRPC layer
      * neither knows them nor resilience4j (the rule above stands). Security may use gRPC, the API

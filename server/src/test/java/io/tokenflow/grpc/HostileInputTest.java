@@ -33,8 +33,8 @@ import io.tokenflow.api.v1.UpdateElectricityPriceRequest;
 import io.tokenflow.api.v1.UpdateLinkCapacityRequest;
 import io.tokenflow.api.v1.WatchRequest;
 import io.tokenflow.market.scenarios.EmbeddedScenarios;
+import io.tokenflow.service.LeaderOracle;
 import io.tokenflow.service.OracleConfig;
-import io.tokenflow.service.OracleService;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -54,7 +54,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A seeded fuzz of every PricingOracle RPC over a real (loopback Netty) transport with serve's limits
- * (4 MiB messages, 10,000 updates a call) and the real OracleService: malformed and extreme numbers, empty,
+ * (4 MiB messages, 10,000 updates a call) and the real LeaderOracle: malformed and extreme numbers, empty,
  * unicode, control-character and 10 MB strings, unknown ids, duplicates, oversized batches, unknown fields
  * and out-of-range versions. No call may end INTERNAL or UNKNOWN, each ends in the codes its case allows
  * with a description naming the field or value, and no rejected call changes the market. Every update case
@@ -70,7 +70,7 @@ class HostileInputTest {
     static final List<String> CLASSES = List.of("chat", "image", "code", "batch");
     static final Set<Status.Code> NEVER = EnumSet.of(Status.Code.INTERNAL, Status.Code.UNKNOWN);
 
-    private OracleService oracle;
+    private LeaderOracle oracle;
     private OracleServer server;
     private ManagedChannel channel;
     private PricingOracleGrpc.PricingOracleBlockingStub stub;
@@ -82,7 +82,7 @@ class HostileInputTest {
     @BeforeEach
     void start() throws Exception {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        oracle = OracleService.start(EmbeddedScenarios.get("five-node"),
+        oracle = LeaderOracle.start(EmbeddedScenarios.get("five-node"),
                 OracleConfig.builder().maxBatchSize(MAX_BATCH).build(), meters);
         server = new OracleServer(NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)).directExecutor()
                 .maxInboundMessageSize(MAX_MESSAGE_BYTES), oracle, meters, Clock.systemUTC()).start();

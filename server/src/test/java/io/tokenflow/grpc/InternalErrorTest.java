@@ -22,7 +22,8 @@ import io.tokenflow.market.model.MarketUpdate;
 import io.tokenflow.market.scenarios.EmbeddedScenarios;
 import io.tokenflow.service.ControllableEngine;
 import io.tokenflow.service.OracleConfig;
-import io.tokenflow.service.OracleService;
+import io.tokenflow.service.LeaderOracle;
+import io.tokenflow.service.Oracle;
 import io.tokenflow.service.journal.UpdateLog;
 import java.io.IOException;
 import java.time.Clock;
@@ -102,14 +103,14 @@ class InternalErrorTest {
     @BeforeEach
     void start() throws Exception {
         log.addHandler(capture);
-        OracleService oracle = OracleService.start(EmbeddedScenarios.get("five-node"), OracleConfig.builder()
+        LeaderOracle oracle = LeaderOracle.start(EmbeddedScenarios.get("five-node"), OracleConfig.builder()
                 .retryDelay(Duration.ofMillis(20)).breakerWindow(1000).breakerFailureRatePercent(100).build(),
                 new SimpleMeterRegistry(), StatusContractTest.breakable(engine, engineBug));
         closing.add(oracle);
         stub = PricingOracleGrpc.newBlockingStub(serve(oracle)).withDeadlineAfter(20, TimeUnit.SECONDS);
     }
 
-    private ManagedChannel serve(OracleService oracle) throws IOException {
+    private ManagedChannel serve(Oracle oracle) throws IOException {
         String name = InProcessServerBuilder.generateName();
         OracleServer server = new OracleServer(InProcessServerBuilder.forName(name).directExecutor(), oracle,
                 new SimpleMeterRegistry(), clock).start();
@@ -239,7 +240,7 @@ class InternalErrorTest {
             @Override
             public void close() {}
         };
-        OracleService durable = OracleService.startDurable(EmbeddedScenarios.get("five-node"),
+        LeaderOracle durable = LeaderOracle.startDurable(EmbeddedScenarios.get("five-node"),
                 OracleConfig.builder().build(), new SimpleMeterRegistry(), 1, 0, broken);
         closing.add(durable);
         PricingOracleGrpc.PricingOracleBlockingStub toDurable = PricingOracleGrpc.newBlockingStub(serve(durable))

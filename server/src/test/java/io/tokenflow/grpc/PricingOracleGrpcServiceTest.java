@@ -56,8 +56,8 @@ import io.tokenflow.market.clearing.SolverKind;
 import io.tokenflow.market.io.ClearingResultJson;
 import io.tokenflow.market.scenarios.EmbeddedScenarios;
 import io.tokenflow.service.ControllableEngine;
+import io.tokenflow.service.LeaderOracle;
 import io.tokenflow.service.OracleConfig;
-import io.tokenflow.service.OracleService;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -74,7 +74,7 @@ import org.junit.jupiter.api.Test;
 /** Every RPC of tokenflow.v1.PricingOracle and every error status, over an in-process channel. */
 class PricingOracleGrpcServiceTest {
     private final AtomicReference<ControllableEngine> engine = new AtomicReference<>();
-    private OracleService oracle;
+    private LeaderOracle oracle;
     private OracleServer server;
     private ManagedChannel channel;
     private PricingOracleGrpc.PricingOracleBlockingStub stub;
@@ -82,7 +82,7 @@ class PricingOracleGrpcServiceTest {
     @BeforeEach
     void start() throws Exception {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        oracle = OracleService.start(EmbeddedScenarios.get("five-node"),
+        oracle = LeaderOracle.start(EmbeddedScenarios.get("five-node"),
                 OracleConfig.builder().retryDelay(Duration.ofMillis(20)).maxBatchSize(5).build(), meters,
                 ControllableEngine.factory(engine));
         String name = InProcessServerBuilder.generateName();

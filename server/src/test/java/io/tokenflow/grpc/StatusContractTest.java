@@ -52,7 +52,9 @@ import io.tokenflow.security.UpdateRateLimiter;
 import io.tokenflow.service.ClearingEngine;
 import io.tokenflow.service.ControllableEngine;
 import io.tokenflow.service.OracleConfig;
-import io.tokenflow.service.OracleService;
+import io.tokenflow.service.LeaderOracle;
+import io.tokenflow.service.Oracle;
+import io.tokenflow.service.ReplicaOracle;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -235,7 +237,7 @@ class StatusContractTest {
     private final AtomicBoolean clockBroken = new AtomicBoolean();
     private final List<AutoCloseable> closing = new ArrayList<>();
     private final Map<String, Set<Status.Code>> seen = new TreeMap<>();
-    private OracleService leader;
+    private LeaderOracle leader;
     private OracleServer guarded;
     private ManagedChannel toGuarded;
 
@@ -289,7 +291,7 @@ class StatusContractTest {
     @BeforeEach
     void start() throws Exception {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        leader = OracleService.start(EmbeddedScenarios.get("five-node"), OracleConfig.builder()
+        leader = LeaderOracle.start(EmbeddedScenarios.get("five-node"), OracleConfig.builder()
                 .retryDelay(Duration.ofMillis(20)).maxBatchSize(5).breakerWindow(1000).breakerFailureRatePercent(100)
                 .build(), meters, breakable(engine, engineBug));
         closing.add(leader);
@@ -312,7 +314,7 @@ class StatusContractTest {
         return c;
     }
 
-    private ManagedChannel inProcess(OracleService oracle, List<ServerInterceptor> access) throws IOException {
+    private ManagedChannel inProcess(Oracle oracle, List<ServerInterceptor> access) throws IOException {
         String name = InProcessServerBuilder.generateName();
         OracleServer s = new OracleServer(InProcessServerBuilder.forName(name).directExecutor(), oracle,
                 new SimpleMeterRegistry(), clock, access).start();
@@ -549,7 +551,7 @@ class StatusContractTest {
         }
 
         // a read replica that has no version from its leader yet
-        OracleService replica = OracleService.follower(OracleConfig.builder().build(), new SimpleMeterRegistry(),
+        ReplicaOracle replica = ReplicaOracle.following(OracleConfig.builder().build(), new SimpleMeterRegistry(),
                 "leader.example:50051");
         closing.add(replica);
         PricingOracleBlockingStub toReplica = as(inProcess(replica, List.of()), null);

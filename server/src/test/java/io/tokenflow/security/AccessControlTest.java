@@ -36,8 +36,8 @@ import io.tokenflow.api.v1.UpdateLinkCapacityRequest;
 import io.tokenflow.api.v1.WatchRequest;
 import io.tokenflow.grpc.OracleServer;
 import io.tokenflow.market.scenarios.EmbeddedScenarios;
+import io.tokenflow.service.LeaderOracle;
 import io.tokenflow.service.OracleConfig;
-import io.tokenflow.service.OracleService;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -59,13 +59,13 @@ class AccessControlTest {
             """.formatted(AuthConfig.sha256Hex("router-token"), AuthConfig.sha256Hex("provider-token"),
             AuthConfig.sha256Hex("ops-token"), AuthConfig.sha256Hex("ops2-token"));
 
-    private OracleService oracle;
+    private LeaderOracle oracle;
     private OracleServer server;
     private ManagedChannel channel;
 
     private void start(int updateRate) throws Exception {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        oracle = OracleService.start(EmbeddedScenarios.get("five-node"), OracleConfig.builder().build(), meters);
+        oracle = LeaderOracle.start(EmbeddedScenarios.get("five-node"), OracleConfig.builder().build(), meters);
         String name = InProcessServerBuilder.generateName();
         server = new OracleServer(InProcessServerBuilder.forName(name).directExecutor(), oracle, meters,
                 Clock.systemUTC(), List.of(new AuthInterceptor(AuthConfig.parse(AUTH, "auth.json")),

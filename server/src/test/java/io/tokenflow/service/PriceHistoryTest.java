@@ -27,7 +27,7 @@ class PriceHistoryTest {
 
     @BeforeAll
     static void clear() {
-        scenario = OracleService.withDefaultPenalty(EmbeddedScenarios.get("five-node"), 1000);
+        scenario = LeaderOracle.withDefaultPenalty(EmbeddedScenarios.get("five-node"), 1000);
         try (WarmClearingEngine engine = new WarmClearingEngine(scenario, SolverKind.GLOP, Duration.ofSeconds(30))) {
             result = engine.applyAndClear(List.of());
         }

@@ -10,8 +10,8 @@ import io.tokenflow.client.OracleRoute;
 import io.tokenflow.client.PricingOracleClient;
 import io.tokenflow.grpc.OracleServer;
 import io.tokenflow.market.scenarios.EmbeddedScenarios;
+import io.tokenflow.service.LeaderOracle;
 import io.tokenflow.service.OracleConfig;
-import io.tokenflow.service.OracleService;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -50,7 +50,7 @@ public class SdkLocalTableBenchmark {
     @Param({"twenty-node"})
     public String scenario;
 
-    private OracleService oracle;
+    private LeaderOracle oracle;
     private OracleServer server;
     private ManagedChannel channel;
     private PricingOracleClient local;
@@ -69,7 +69,7 @@ public class SdkLocalTableBenchmark {
     @Setup(Level.Trial)
     public void open() throws Exception {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        oracle = OracleService.start(EmbeddedScenarios.get(scenario), OracleConfig.builder().build(), meters);
+        oracle = LeaderOracle.start(EmbeddedScenarios.get(scenario), OracleConfig.builder().build(), meters);
         String name = InProcessServerBuilder.generateName();
         server = new OracleServer(InProcessServerBuilder.forName(name), oracle, meters, Clock.systemUTC()).start();
         channel = InProcessChannelBuilder.forName(name).build();

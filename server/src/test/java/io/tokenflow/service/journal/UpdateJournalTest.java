@@ -91,7 +91,7 @@ class UpdateJournalTest {
             Thread w = new Thread(() -> {
                 for (int i = 0; i < each; i++) {
                     CompletableFuture<Void> done;
-                    synchronized (seq) { // the caller orders appends (OracleService: the update queue's lock)
+                    synchronized (seq) { // the caller orders appends (LeaderOracle: the update queue's lock)
                         seq[0]++;
                         done = journal.append(seq[0], seq[0], List.of(update((int) seq[0])));
                     }

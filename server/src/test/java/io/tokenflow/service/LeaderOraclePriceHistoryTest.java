@@ -1,6 +1,6 @@
 package io.tokenflow.service;
 
-import static io.tokenflow.service.OracleServiceTest.await;
+import static io.tokenflow.service.LeaderOracleTest.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -32,7 +32,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** PriceHistory on the live oracle: one point per published version, priced as Quote was, with its causes. */
-class OraclePriceHistoryTest {
+class LeaderOraclePriceHistoryTest {
     private static final Instant START = Instant.parse("2026-03-01T12:00:00Z");
 
     /** Each reading is one second after the last, so every version has its own, later clear time. */
@@ -57,10 +57,10 @@ class OraclePriceHistoryTest {
 
     private final AtomicReference<ControllableEngine> engine = new AtomicReference<>();
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
-    private OracleService oracle;
+    private LeaderOracle oracle;
 
-    private OracleService start(OracleConfig.Builder config) {
-        oracle = OracleService.start(EmbeddedScenarios.get("five-node"), config.clock(new SteppingClock())
+    private LeaderOracle start(OracleConfig.Builder config) {
+        oracle = LeaderOracle.start(EmbeddedScenarios.get("five-node"), config.clock(new SteppingClock())
                 .retryDelay(Duration.ofMillis(20)).breakerOpenFor(Duration.ofMillis(200)).build(), meters,
                 ControllableEngine.factory(engine));
         return oracle;

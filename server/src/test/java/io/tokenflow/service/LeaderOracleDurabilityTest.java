@@ -28,18 +28,18 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** OracleService with a journal: acknowledged after the write, replayed on restart, fail-stop on a journal error. */
-class OracleDurabilityTest {
+/** LeaderOracle with a journal: acknowledged after the write, replayed on restart, fail-stop on a journal error. */
+class LeaderOracleDurabilityTest {
     private final Scenario base = EmbeddedScenarios.get("five-node");
     private final OracleConfig config = OracleConfig.builder().build();
 
-    private record Running(OracleService oracle, UpdateJournal journal) {}
+    private record Running(LeaderOracle oracle, UpdateJournal journal) {}
 
     private Running start(Path dir) throws IOException {
         UpdateJournal.Recovered r = UpdateJournal.recover(dir, base);
         long first = r.maxVersion() + 1;
         UpdateJournal journal = UpdateJournal.open(dir, r, first, 5);
-        return new Running(OracleService.startDurable(r.scenario(), config, new SimpleMeterRegistry(), first,
+        return new Running(LeaderOracle.startDurable(r.scenario(), config, new SimpleMeterRegistry(), first,
                 r.lastSeq(), journal), journal);
     }
 
@@ -75,7 +75,7 @@ class OracleDurabilityTest {
             assertEquals(ScenarioJson.write(accepted), ScenarioJson.write(recovered));
             assertEquals(512, recovered.nodes().get(1).capacityOf(classId));
             ClearingResult fresh = MarketClearing.clearOnce(
-                    OracleService.withDefaultPenalty(recovered, config.defaultUnservedPenaltyPerMTokens()),
+                    LeaderOracle.withDefaultPenalty(recovered, config.defaultUnservedPenaltyPerMTokens()),
                     SolverKind.GLOP);
             for (NodePrice p : state.snapshot().result().prices()) {
                 assertEquals(fresh.price(p.node(), p.classId()).price(), p.price(), 1e-6, p.node() + "/" + p.classId());
@@ -101,7 +101,7 @@ class OracleDurabilityTest {
             @Override
             public void close() {}
         };
-        OracleService oracle = OracleService.startDurable(base, config, new SimpleMeterRegistry(), 1, 0, broken);
+        LeaderOracle oracle = LeaderOracle.startDurable(base, config, new SimpleMeterRegistry(), 1, 0, broken);
         try {
             String node = base.nodes().get(1).id();
             String classId = base.classes().get(0).id();

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -16,14 +15,10 @@ import io.tokenflow.market.model.MarketUpdate.DemandUpdate;
 import io.tokenflow.market.model.Scenario;
 import io.tokenflow.market.model.UnknownIdException;
 import io.tokenflow.market.scenarios.EmbeddedScenarios;
-import io.tokenflow.market.solution.DeliverySite;
 import io.tokenflow.market.solution.NodePrice;
-import io.tokenflow.market.solution.ServingShare;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -31,17 +26,18 @@ import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-class OracleServiceTest {
+/** The leader: accepting, coalescing and re-clearing updates, and what a failing solver leaves readers. */
+class LeaderOracleTest {
     private final AtomicReference<ControllableEngine> engine = new AtomicReference<>();
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
-    private OracleService oracle;
+    private LeaderOracle oracle;
 
-    private OracleService start(Scenario scenario, OracleConfig config) {
-        oracle = OracleService.start(scenario, config, meters, ControllableEngine.factory(engine));
+    private LeaderOracle start(Scenario scenario, OracleConfig config) {
+        oracle = LeaderOracle.start(scenario, config, meters, ControllableEngine.factory(engine));
         return oracle;
     }
 
-    private OracleService startFiveNode() {
+    private LeaderOracle startFiveNode() {
         return start(EmbeddedScenarios.get("five-node"), fastRetries().build());
     }
 
@@ -190,59 +186,6 @@ class OracleServiceTest {
     }
 
     @Test
-    void routeAnswersFollowTheClearedSplitWithinTwoPercentagePoints() {
-        start(EmbeddedScenarios.get("twenty-node"), fastRetries().build());
-        MarketSnapshot snapshot = oracle.state().snapshot();
-        int checked = 0;
-        for (var cls : snapshot.scenario().classes()) {
-            for (Map.Entry<String, List<ServingShare>> e : oracle.servingSplit(snapshot, cls.id()).entrySet()) {
-                if (e.getValue().size() < 2) {
-                    continue;
-                }
-                Map<String, Integer> counts = new HashMap<>();
-                for (int i = 0; i < 10_000; i++) {
-                    RouteDecision d = oracle.route(e.getKey(), cls.id(), "req-" + i, List.of());
-                    assertEquals(RouteDecision.Reason.CLEARED_SPLIT, d.reason());
-                    counts.merge(d.site(), 1, Integer::sum);
-                }
-                for (ServingShare share : e.getValue()) {
-                    assertEquals(share.share(), counts.getOrDefault(share.site(), 0) / 10_000.0, 0.02,
-                            e.getKey() + "/" + cls.id() + " to " + share.site());
-                }
-                checked++;
-            }
-        }
-        assertTrue(checked > 0, "twenty-node has origins whose demand is split over several sites");
-        RouteDecision once = oracle.route("dallas", "chat", "the-same-id", List.of());
-        for (int i = 0; i < 10; i++) {
-            assertEquals(once.site(), oracle.route("dallas", "chat", "the-same-id", List.of()).site());
-        }
-    }
-
-    @Test
-    void routeWithExclusionsTakesTheCheapestRemainingSiteByDeliveredCost() {
-        startFiveNode();
-        List<SiteOffer> sites = oracle.feasibleSites("silicon-valley", "image").sites();
-        assertTrue(sites.size() >= 3, sites.toString());
-        DeliverySite cheapest = sites.get(0).site();
-        assertEquals(oracle.quote("silicon-valley", "image").price().price(), cheapest.deliveredCost(), 1e-9,
-                "the cheapest site delivers at the quote");
-        RouteDecision failover = oracle.route("silicon-valley", "image", "r1", List.of(cheapest.node()));
-        assertEquals(RouteDecision.Reason.CHEAPEST_REMAINING, failover.reason());
-        assertEquals(sites.get(1).site().node(), failover.site());
-        assertEquals(sites.get(1).site().deliveredCost(), failover.deliveredCost());
-        List<String> all = sites.stream().map(s -> s.site().node()).toList();
-        NoFeasibleSiteException none = assertThrows(NoFeasibleSiteException.class,
-                () -> oracle.route("silicon-valley", "image", "r1", all));
-        assertTrue(none.getMessage().startsWith("no feasible site for origin 'silicon-valley' class 'image' remains"),
-                none.getMessage());
-        assertEquals("unknown node 'atlantis'", assertThrows(UnknownIdException.class,
-                () -> oracle.route("silicon-valley", "image", "r1", List.of("atlantis"))).getMessage());
-        assertEquals("request_id must not be empty", assertThrows(IllegalArgumentException.class,
-                () -> oracle.route("silicon-valley", "image", "", List.of())).getMessage());
-    }
-
-    @Test
     void theDefaultPenaltyCapsPricesWhereCapacityIsGone() throws Exception {
         start(EmbeddedScenarios.get("five-node"), fastRetries().defaultUnservedPenaltyPerMTokens(500).build());
         List<MarketUpdate> noImage = new ArrayList<>();
@@ -261,61 +204,5 @@ class OracleServiceTest {
         assertEquals(imageDemand, state.snapshot().result().unserved().stream()
                 .filter(u -> u.classId().equals("image")).mapToDouble(u -> u.tokensPerSecond()).sum(), 1e-6);
         assertThrows(NoFeasibleSiteException.class, () -> oracle.route("dallas", "image", "r", List.of()));
-    }
-
-    @Test
-    void settlementRecordsCoverEachVersionUntilTheNextOne() throws Exception {
-        start(EmbeddedScenarios.get("five-node"), fastRetries().settlementHistory(2).build());
-        oracle.whenCleared(oracle.submit(List.of(new DemandUpdate("dallas", "chat", 1))).version()).get(20, TimeUnit.SECONDS);
-        List<SettlementRecord> both = oracle.settlements(0, 0);
-        assertEquals(List.of(1L, 2L), both.stream().map(SettlementRecord::version).toList());
-        assertEquals(both.get(1).clearedAt(), both.get(0).supersededAt().orElseThrow());
-        assertTrue(both.get(1).supersededAt().isEmpty());
-        oracle.whenCleared(oracle.submit(List.of(new DemandUpdate("dallas", "chat", 2))).version()).get(20, TimeUnit.SECONDS);
-        assertEquals(List.of(2L, 3L), oracle.settlements(0, 0).stream().map(SettlementRecord::version).toList(),
-                "only the last two are retained");
-        assertEquals("from_version 1 is no longer retained; versions 2 to 3 are retained",
-                assertThrows(VersionOutOfRangeException.class, () -> oracle.settlements(1, 3)).getMessage());
-        assertEquals("to_version 9 is not cleared yet; versions 2 to 3 are retained",
-                assertThrows(VersionOutOfRangeException.class, () -> oracle.settlements(0, 9)).getMessage());
-        assertEquals("from_version 3 is after to_version 2",
-                assertThrows(IllegalArgumentException.class, () -> oracle.settlements(3, 2)).getMessage());
-        SettlementRecord current = oracle.settlements(3, 3).get(0);
-        assertEquals(oracle.state().snapshot().result().settlement().orElseThrow(), current.statement().totals());
-    }
-
-    @Test
-    void readersNeverSeeAVersionGoBackWhileUpdatesStreamIn() throws Exception {
-        startFiveNode();
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        List<Thread> readers = new ArrayList<>();
-        for (int t = 0; t < 3; t++) {
-            Thread reader = new Thread(() -> {
-                long last = 0;
-                try {
-                    for (int i = 0; i < 20_000; i++) {
-                        Quote q = oracle.quote("chicago", "code");
-                        RouteDecision r = oracle.route("chicago", "code", "id" + i, List.of());
-                        assertTrue(q.state().version() >= last && r.state().version() >= q.state().version());
-                        last = r.state().version();
-                    }
-                } catch (Throwable e) {
-                    failure.compareAndSet(null, e);
-                }
-            });
-            readers.add(reader);
-            reader.start();
-        }
-        long version = 0;
-        for (int i = 0; i < 30; i++) {
-            version = oracle.submit(List.of(new CapacityUpdate("dallas", "code", 3_000_000 + 10_000 * i))).version();
-        }
-        oracle.whenCleared(version).get(20, TimeUnit.SECONDS);
-        for (Thread reader : readers) {
-            reader.join();
-        }
-        assertSame(null, failure.get());
-        assertEquals(3_290_000, oracle.state().snapshot().scenario().node("dallas").capacityOf("code"),
-                "the last update wins");
     }
 }

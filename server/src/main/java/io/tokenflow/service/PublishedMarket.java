@@ -1,0 +1,378 @@
+package io.tokenflow.service;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
+import io.tokenflow.market.clearing.ClassNetwork;
+import io.tokenflow.market.clearing.SettlementLedger;
+import io.tokenflow.market.model.Scenario;
+import io.tokenflow.market.solution.ClearingResult;
+import io.tokenflow.market.solution.DeliverySite;
+import io.tokenflow.market.solution.NodePrice;
+import io.tokenflow.market.solution.ServingShare;
+import java.lang.System.Logger.Level;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+
+/**
+ * The read side of an oracle, thread-safe and lock-free for readers: the published {@link MarketState}
+ * and everything answered from it (quotes, routes, site lists, splits, settlements, price history),
+ * plus the waits and listeners that hear of new states. Both roles answer from one of these; a
+ * {@link LeaderOracle} publishes the versions it clears into it, a {@link ReplicaOracle} those it adopts.
+ *
+ * <p><b>Concurrency.</b> Readers take the state from one {@link AtomicReference} and never lock;
+ * derived answers are computed once per version in Caffeine caches keyed by version, and class
+ * networks once per topology. The writes ({@link #publish}, {@link #restate}) come from one writer at
+ * a time, which the owning role guarantees (the leader's re-clear loop, the replica's lock); they run
+ * on that writer's thread, and so do the listeners they call.
+ */
+public final class PublishedMarket {
+    private static final System.Logger LOG = System.getLogger(PublishedMarket.class.getName());
+
+    private record PriceKey(long version, String origin, String classId) {}
+
+    private record SplitKey(long version, String classId) {}
+
+    private record NetworkKey(ClassNetwork.Topology topology, String classId) {}
+
+    private final OracleConfig config;
+    private final String noVersionYet;
+    private final AtomicReference<MarketState> state = new AtomicReference<>();
+    private final SettlementHistory settlements;
+    private final PriceHistory priceHistory;
+    private final AnswerCaches caches;
+    private final List<Consumer<MarketState>> listeners = new CopyOnWriteArrayList<>();
+    /** Guarded by itself, as is {@link #closed}: a wait registers, or sees the version, or sees the close. */
+    private final TreeMap<Long, List<CompletableFuture<MarketState>>> waiters = new TreeMap<>();
+    private boolean closed;
+
+    /**
+     * An empty market (no version until the first {@link #publish}); reads fail until then with
+     * {@link OracleUnavailableException} saying {@code noVersionYet}. Registers the market's cache and
+     * state meters on {@code meters}.
+     */
+    PublishedMarket(OracleConfig config, MeterRegistry meters, String noVersionYet) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.noVersionYet = Objects.requireNonNull(noVersionYet, "noVersionYet");
+        this.settlements = new SettlementHistory(config.settlementHistory());
+        this.priceHistory = new PriceHistory(config.priceHistory());
+        this.caches = new AnswerCaches(config.cacheMaxEntries(), meters);
+        Gauge.builder("tokenflow.market.version", state, s -> s.get() == null ? 0 : s.get().version())
+                .description("The market version answers come from").register(meters);
+        Gauge.builder("tokenflow.market.stale", state, s -> s.get() != null && s.get().stale() ? 1 : 0)
+                .description("1 while the last re-clear failed and answers come from an older version")
+                .register(meters);
+        Gauge.builder("tokenflow.market.age", state,
+                        s -> s.get() == null ? 0 : s.get().age(config.clock().instant()).toNanos() / 1e9)
+                .baseUnit("seconds").description("Time since the version answers come from was cleared")
+                .register(meters);
+    }
+
+    /**
+     * The answers derived from a version, computed once and shared by every reader: prices per
+     * (version, origin, class), delivered-cost site lists per (version, origin, class), flow splits per
+     * (version, class), and class networks per (topology, class). Hit rates go to metrics.
+     */
+    private static final class AnswerCaches {
+        final Cache<PriceKey, QuotedPrice> prices;
+        final Cache<PriceKey, List<DeliverySite>> sites;
+        final Cache<SplitKey, Map<String, RouteTable>> splits;
+        final Cache<NetworkKey, ClassNetwork> networks;
+
+        AnswerCaches(long maxEntries, MeterRegistry meters) {
+            prices = cache("prices", maxEntries, meters);
+            sites = cache("sites", maxEntries, meters);
+            splits = cache("splits", maxEntries, meters);
+            networks = cache("class_networks", maxEntries, meters);
+        }
+
+        private static <K, V> Cache<K, V> cache(String name, long maxEntries, MeterRegistry meters) {
+            // maintenance runs on the reading thread: handing it to the common pool costs a thread wake-up
+            // per drain, which on a busy 2-core machine is dearer than the work itself
+            Cache<K, V> cache = Caffeine.newBuilder().maximumSize(maxEntries).executor(Runnable::run)
+                    .recordStats().build();
+            CaffeineCacheMetrics.monitor(meters, cache, "tokenflow." + name);
+            return cache;
+        }
+
+        /** Answers of superseded versions only serve readers that took the old state a moment ago. */
+        void dropSupersededVersions() {
+            prices.invalidateAll();
+            sites.invalidateAll();
+            splits.invalidateAll();
+        }
+    }
+
+    // ---- reads: never lock, never touch a solver ----
+
+    /** Whether a version has been published (a replica has none until it adopts its first). */
+    public boolean ready() {
+        return state.get() != null;
+    }
+
+    /** @throws OracleUnavailableException before the first version (only a replica is ever without one) */
+    public MarketState state() {
+        MarketState current = state.get();
+        if (current == null) {
+            throw new OracleUnavailableException(noVersionYet);
+        }
+        return current;
+    }
+
+    public OracleConfig config() {
+        return config;
+    }
+
+    /** The price of one more M tokens of {@code classId} at {@code origin}. */
+    public Quote quote(String origin, String classId) {
+        MarketState current = state();
+        current.snapshot().requireKnown(origin, classId);
+        return new Quote(current, quoted(current.snapshot(), origin, classId));
+    }
+
+    private QuotedPrice quoted(MarketSnapshot snapshot, String origin, String classId) {
+        return caches.prices.get(new PriceKey(snapshot.version(), origin, classId),
+                k -> new QuotedPrice(snapshot.result().price(origin, classId)));
+    }
+
+    /** Every site {@code classId} may reach from {@code origin}, cheapest delivered cost first. */
+    public FeasibleSites feasibleSites(String origin, String classId) {
+        MarketState current = state();
+        MarketSnapshot snapshot = current.snapshot();
+        snapshot.requireKnown(origin, classId);
+        RouteTable table = splits(snapshot, classId).get(origin);
+        List<SiteOffer> offers = sites(snapshot, origin, classId).stream()
+                .map(site -> new SiteOffer(site, table == null ? 0 : table.shareOf(site.node())))
+                .toList();
+        return new FeasibleSites(current, origin, classId, offers);
+    }
+
+    /**
+     * Where to send one request. Without exclusions the site is drawn from the cleared split by the
+     * request id, so over many requests each site gets its cleared share (and one id always the same
+     * site while the split holds); an origin that serves nothing of the class goes to its marginal
+     * unit's site. With exclusions, the cheapest remaining feasible site by delivered cost.
+     *
+     * @throws NoFeasibleSiteException if no site remains
+     */
+    public RouteDecision route(String origin, String classId, String requestId, Collection<String> excludedNodes) {
+        MarketState current = state();
+        MarketSnapshot snapshot = current.snapshot();
+        snapshot.requireKnown(origin, classId);
+        if (requestId == null || requestId.isEmpty()) {
+            throw new IllegalArgumentException("request_id must not be empty");
+        }
+        excludedNodes.forEach(snapshot::requireNode);
+        NodePrice price = quoted(snapshot, origin, classId).price();
+        RouteTable table = splits(snapshot, classId).get(origin);
+        if (excludedNodes.isEmpty() && table != null) {
+            ServingShare pick = table.pick(RequestHash.unitInterval(requestId));
+            return new RouteDecision(current, pick.site(), pick.path(), RouteDecision.Reason.CLEARED_SPLIT, price,
+                    deliveredCost(snapshot, origin, classId, pick.site()), pick.share());
+        }
+        if (excludedNodes.isEmpty() && price.servingNode().isPresent()) {
+            String site = price.servingNode().get();
+            return new RouteDecision(current, site, price.path(), RouteDecision.Reason.MARGINAL_SITE, price,
+                    deliveredCost(snapshot, origin, classId, site), 0);
+        }
+        Set<String> excluded = Set.copyOf(excludedNodes);
+        for (DeliverySite site : sites(snapshot, origin, classId)) {
+            if (!excluded.contains(site.node())) {
+                return new RouteDecision(current, site.node(), site.path(), RouteDecision.Reason.CHEAPEST_REMAINING,
+                        price, site.deliveredCost(), table == null ? 0 : table.shareOf(site.node()));
+            }
+        }
+        throw new NoFeasibleSiteException("no feasible site for origin '" + origin + "' class '" + classId + "'"
+                + (excluded.isEmpty() ? "" : " remains after excluding " + excludedNodes));
+    }
+
+    private double deliveredCost(MarketSnapshot snapshot, String origin, String classId, String site) {
+        return sites(snapshot, origin, classId).stream()
+                .filter(s -> s.node().equals(site))
+                .mapToDouble(DeliverySite::deliveredCost)
+                .findFirst()
+                .orElse(Double.NaN);
+    }
+
+    private List<DeliverySite> sites(MarketSnapshot snapshot, String origin, String classId) {
+        return caches.sites.get(new PriceKey(snapshot.version(), origin, classId),
+                k -> snapshot.analysis().feasibleSites(network(snapshot, classId), origin));
+    }
+
+    private ClassNetwork network(MarketSnapshot snapshot, String classId) {
+        return caches.networks.get(new NetworkKey(snapshot.topology(), classId),
+                k -> ClassNetwork.of(snapshot.scenario(), classId));
+    }
+
+    private Map<String, RouteTable> splits(MarketSnapshot snapshot, String classId) {
+        return caches.splits.get(new SplitKey(snapshot.version(), classId), k -> {
+            Map<String, RouteTable> tables = new HashMap<>();
+            snapshot.analysis().servingSplit(classId).forEach((o, shares) -> tables.put(o, new RouteTable(shares)));
+            return Map.copyOf(tables);
+        });
+    }
+
+    /** The cleared split of one class in a snapshot: per origin (scenario order), its shares. */
+    public Map<String, List<ServingShare>> servingSplit(MarketSnapshot snapshot, String classId) {
+        snapshot.requireClass(classId);
+        Map<String, RouteTable> tables = splits(snapshot, classId);
+        Map<String, List<ServingShare>> out = new LinkedHashMap<>();
+        snapshot.scenario().nodes().forEach(n -> {
+            RouteTable t = tables.get(n.id());
+            if (t != null) {
+                out.put(n.id(), t.shares());
+            }
+        });
+        return out;
+    }
+
+    /** Settlement records of the retained versions in [from, to] (0: oldest retained / current). */
+    public List<SettlementRecord> settlements(long fromVersion, long toVersion) {
+        return settlements.range(fromVersion, toVersion);
+    }
+
+    /**
+     * The price of {@code origin} × {@code classId} at each retained version (the last
+     * {@link OracleConfig#priceHistory()} published: on a leader those it cleared, on a replica those it
+     * adopted) cleared at or after {@code since} (null: every one), oldest first, with why each version
+     * was made.
+     *
+     * @throws io.tokenflow.market.model.UnknownIdException if the origin or class is unknown (as Quote)
+     * @throws OracleUnavailableException                   before the first version
+     */
+    public OriginPriceHistory priceHistory(String origin, String classId, Instant since) {
+        state().snapshot().requireKnown(origin, classId);
+        PriceHistory.Retained retained = priceHistory.points(origin, classId, since)
+                .orElseThrow(() -> new OracleUnavailableException("no market version is retained yet"));
+        return new OriginPriceHistory(origin, classId, retained.points(), retained.oldestVersion(),
+                retained.oldestClearedAt());
+    }
+
+    /**
+     * Completes with the state once {@code version} (or a later one) is published; fails with what
+     * {@link #failWaiters} is given (a leader: the {@link ReclearFailedException} of the re-clear meant
+     * to publish it; the updates stay accepted and are retried), or {@link OracleUnavailableException}
+     * on shutdown.
+     */
+    public CompletableFuture<MarketState> whenCleared(long version) {
+        CompletableFuture<MarketState> done = new CompletableFuture<>();
+        synchronized (waiters) {
+            MarketState current = state.get();
+            if (current != null && current.version() >= version) {
+                done.complete(current);
+            } else if (closed) {
+                done.completeExceptionally(new OracleUnavailableException("the oracle is shutting down"));
+            } else {
+                waiters.computeIfAbsent(version, v -> new ArrayList<>()).add(done);
+            }
+        }
+        return done;
+    }
+
+    /**
+     * Calls {@code listener} (on the publishing thread: the leader's re-clear loop, the replica's
+     * follower; it must not block) with every new state: a new version, or the current one turning
+     * stale or fresh. Returns what unsubscribes it.
+     */
+    public Runnable subscribe(Consumer<MarketState> listener) {
+        listeners.add(listener);
+        return () -> listeners.remove(listener);
+    }
+
+    // ---- writes: by the owning role, one at a time ----
+
+    /** Only OPTIMAL results are published: with every class allowed to go unserved anything else is a solver fault. */
+    static void requireOptimal(ClearingResult result) {
+        if (!result.optimal()) {
+            throw new ReclearFailedException(ReclearFailedException.Reason.SOLVER, "the market cleared "
+                    + result.status() + " although every class may go unserved", null);
+        }
+    }
+
+    /** The state answers come from now; null before the first version (for the roles' own checks). */
+    MarketState latest() {
+        return state.get();
+    }
+
+    /**
+     * Publishes {@code version} (newer than the one held, OPTIMAL: the roles check) cleared at
+     * {@code clearedAt}: records its settlement and prices, swaps it in fresh, completes the waits it
+     * covers and tells the listeners.
+     */
+    void publish(long version, Instant clearedAt, Scenario scenario, ClearingResult result, VersionCauses causes) {
+        MarketSnapshot snapshot = MarketSnapshot.of(version, clearedAt, scenario, result);
+        settlements.add(new SettlementRecord(version, clearedAt, Optional.empty(),
+                SettlementLedger.statement(scenario, result)));
+        priceHistory.add(version, clearedAt, scenario, result, causes);
+        MarketState next = new MarketState(snapshot, Optional.empty());
+        state.set(next);
+        caches.dropSupersededVersions();
+        List<CompletableFuture<MarketState>> ready = new ArrayList<>();
+        synchronized (waiters) {
+            Map<Long, List<CompletableFuture<MarketState>>> due = waiters.headMap(version, true);
+            due.values().forEach(ready::addAll);
+            due.clear();
+        }
+        ready.forEach(f -> f.complete(next));
+        notifyListeners(next);
+    }
+
+    /**
+     * Swaps in the held version marked stale or fresh ({@code next} must be of the held version); the
+     * listeners hear of it when it turns stale or fresh, not when only the reason of a staleness changes.
+     */
+    void restate(MarketState next) {
+        MarketState current = state.get();
+        if (current == null || current.snapshot() != next.snapshot()) {
+            throw new IllegalStateException("a restated state keeps the held version " + (current == null ? "(none)"
+                    : current.version()) + ", got version " + next.version());
+        }
+        state.set(next);
+        if (current.stale() != next.stale()) {
+            notifyListeners(next);
+        }
+    }
+
+    /** Fails every wait registered so far with {@code cause}. */
+    void failWaiters(RuntimeException cause) {
+        List<CompletableFuture<MarketState>> failed = new ArrayList<>();
+        synchronized (waiters) {
+            waiters.values().forEach(failed::addAll);
+            waiters.clear();
+        }
+        failed.forEach(f -> f.completeExceptionally(cause));
+    }
+
+    /** Fails every wait, and every later one for a version not yet held, as the oracle shutting down. */
+    void close() {
+        synchronized (waiters) {
+            closed = true;
+        }
+        failWaiters(new OracleUnavailableException("the oracle is shutting down"));
+    }
+
+    private void notifyListeners(MarketState next) {
+        for (Consumer<MarketState> listener : listeners) {
+            try {
+                listener.accept(next);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "a market listener failed", e);
+            }
+        }
+    }
+}
