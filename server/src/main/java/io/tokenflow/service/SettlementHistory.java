@@ -27,8 +27,9 @@ final class SettlementHistory {
 
     /**
      * The records with versions in [from, to], oldest first; 0 means the oldest retained (from) or the
-     * current one (to). With {@code to} 0, a {@code from} past the current version is a job resuming
-     * where its last export stopped before anything new was cleared: no records, not an error.
+     * current one (to). With {@code to} 0, a {@code from} just past the current version is a job resuming
+     * where its last export stopped before anything new was cleared: no records, not an error (further
+     * past it is a cursor no export could have given: an error).
      *
      * @throws IllegalArgumentException     if from > to
      * @throws VersionOutOfRangeException   if the range reaches outside what is retained
@@ -38,7 +39,7 @@ final class SettlementHistory {
         long newest = records.getLast().version();
         long first = from == 0 ? oldest : from;
         long last = to == 0 ? newest : to;
-        if (to == 0 && first > newest) {
+        if (to == 0 && first == newest + 1) {
             return List.of();
         }
         if (first > last) {
