@@ -28,9 +28,6 @@ import io.tokenflow.service.journal.UpdateLog;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -80,25 +77,7 @@ class InternalErrorTest {
     private PricingOracleGrpc.PricingOracleBlockingStub stub;
 
     /** The server's clock; it throws while {@link #clockBroken}. */
-    private final Clock clock = new Clock() {
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            if (clockBroken.get()) {
-                throw new IllegalStateException("the test broke the clock");
-            }
-            return Instant.now();
-        }
-    };
+    private final Clock clock = new BreakableClock(clockBroken);
 
     @BeforeEach
     void start() throws Exception {

@@ -64,9 +64,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.Iterator;
@@ -242,25 +239,7 @@ class StatusContractTest {
     private ManagedChannel toGuarded;
 
     /** The server's clock, which throws while {@link #clockBroken} (a bug inside a handler). */
-    private final Clock clock = new Clock() {
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            if (clockBroken.get()) {
-                throw new IllegalStateException("the test broke the clock");
-            }
-            return Instant.now();
-        }
-    };
+    private final Clock clock = new BreakableClock(clockBroken);
 
     /** The test's controllable engine, which throws (a bug, not a solver verdict) while {@code bug} is set. */
     static Function<Scenario, ClearingEngine> breakable(AtomicReference<ControllableEngine> engine, AtomicBoolean bug) {
