@@ -16,7 +16,7 @@ import java.util.concurrent.CompletableFuture;
  * and markStale take the replica's lock, which makes them the market's single writer).
  *
  * <p>Until the first version is adopted it has none: reads fail with {@link OracleUnavailableException}
- * naming the leader. Something else (the gRPC layer's follower) watches the leader and calls
+ * naming the leader. Something else (the follower in the cli module) watches the leader and calls
  * {@link #adopt} and {@link #markStale}.
  */
 public final class ReplicaOracle implements Oracle {
@@ -44,9 +44,9 @@ public final class ReplicaOracle implements Oracle {
                 leader);
     }
 
-    /** The leader this replica follows (always present; kept an Optional for the follower written against it). */
-    public Optional<String> leader() {
-        return Optional.of(leader);
+    /** The leader this replica follows, HOST:PORT. */
+    public String leader() {
+        return leader;
     }
 
     @Override

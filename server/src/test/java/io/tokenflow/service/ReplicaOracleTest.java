@@ -18,7 +18,6 @@ import io.tokenflow.market.solution.ClearingStatus;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.AfterEach;
@@ -113,7 +112,7 @@ class ReplicaOracleTest {
         ReadReplicaException e = assertThrows(ReadReplicaException.class,
                 () -> replica.submitAsync(List.of(new DemandUpdate("dallas", "chat", 1))));
         assertEquals("this oracle is a read replica of " + LEADER + "; send updates to the leader", e.getMessage());
-        assertEquals(Optional.of(LEADER), replica.leader());
+        assertEquals(LEADER, replica.leader());
         assertEquals(1, replica.state().version());
     }
 
