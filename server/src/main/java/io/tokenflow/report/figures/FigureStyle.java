@@ -7,9 +7,11 @@ import java.math.BigDecimal;
 import java.math.MathContext;
 import java.util.List;
 import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.AxesChartStyler;
 import org.knowm.xchart.style.CategoryStyler;
 import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
  * The look every report figure shares: its size, fonts big enough to read in a browser, light grid,
@@ -66,6 +68,12 @@ final class FigureStyle {
             styler.setXAxisLabelAlignmentVertical(AxesChartStyler.TextAlignment.Right);
         }
         return styler;
+    }
+
+    /** Makes a series part of the drawing only: no markers, no legend entry. */
+    static void unlisted(XYSeries series) {
+        series.setMarker(SeriesMarkers.NONE);
+        series.setShowInLegend(false);
     }
 
     /** {@code $950}, {@code $12k}, {@code $6.5M}: axis labels short enough to read. */
