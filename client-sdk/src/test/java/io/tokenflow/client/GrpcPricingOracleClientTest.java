@@ -1,5 +1,7 @@
 package io.tokenflow.client;
 
+import io.tokenflow.testing.MutableClock;
+
 import static io.tokenflow.client.InProcessOracle.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -25,8 +25,12 @@ import java.util.function.Supplier;
  *
  * <p>The time limiter stops waiting, not the solver: native simplex code cannot be interrupted, so a
  * solve that runs over keeps the solver thread until the solver's own time limit (set to the same
- * duration) stops it, and the next call queues behind it. The breaker opens after repeated failures
- * so a sick solver is not hammered; while open, calls fail at once with {@code BREAKER_OPEN}.
+ * duration) stops it, and the next call queues behind it. The breaker opens once the share of failures
+ * among the last {@link OracleConfig#breakerWindow()} calls reaches
+ * {@link OracleConfig#breakerFailureRatePercent()} (never on fewer calls than the window), so a sick
+ * solver is not hammered while one transient failure freezes nothing; while open, calls fail at once
+ * with {@code BREAKER_OPEN}, and the first call {@link OracleConfig#breakerOpenFor()} later by the
+ * config's clock is a half-open trial.
  *
  * <p>Thread-safe; {@link #call} is meant for one caller at a time (the re-clear loop).
  */
@@ -45,11 +49,15 @@ final class SolverGuard implements AutoCloseable {
         CircuitBreakerRegistry breakers = CircuitBreakerRegistry.of(CircuitBreakerConfig.custom()
                 .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
                 .slidingWindowSize(config.breakerWindow())
-                .minimumNumberOfCalls(Math.min(2, config.breakerWindow()))
+                // judge only a full window: with fewer calls one transient failure would be "100 %"
+                .minimumNumberOfCalls(config.breakerWindow())
                 .failureRateThreshold(config.breakerFailureRatePercent())
                 .waitDurationInOpenState(config.breakerOpenFor())
                 .permittedNumberOfCallsInHalfOpenState(1)
-                .automaticTransitionFromOpenToHalfOpenEnabled(true)
+                // open → half-open on the first call after breakerOpenFor by the injected clock (the
+                // re-clear loop retries every retryDelay), not on a timer of its own that ignores the clock
+                .automaticTransitionFromOpenToHalfOpenEnabled(false)
+                .clock(config.clock())
                 .build());
         TimeLimiterRegistry limiters = TimeLimiterRegistry.of(TimeLimiterConfig.custom()
                 .timeoutDuration(config.clearTimeout())

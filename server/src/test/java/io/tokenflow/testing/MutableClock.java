@@ -1,4 +1,4 @@
-package io.tokenflow.client;
+package io.tokenflow.testing;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -7,11 +7,11 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** A clock tests move by hand. */
-final class MutableClock extends Clock {
+/** A clock tests move by hand (shared with the other modules' tests through the server's test jar). */
+public final class MutableClock extends Clock {
     private final AtomicLong millis = new AtomicLong(System.currentTimeMillis());
 
-    void advance(Duration d) {
+    public void advance(Duration d) {
         millis.addAndGet(d.toMillis());
     }
 
