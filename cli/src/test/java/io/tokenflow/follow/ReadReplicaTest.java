@@ -54,6 +54,7 @@ class ReadReplicaTest {
     private OracleServer leaderServer;
     private ReplicaOracle replica;
     private OracleServer replicaServer;
+    private String replicaServerName;
     private LeaderFollower follower;
     private final List<ManagedChannel> channels = new ArrayList<>();
     private PricingOracleGrpc.PricingOracleBlockingStub toLeader;
@@ -66,6 +67,7 @@ class ReadReplicaTest {
         leaderServer = startLeaderServer();
         replica = ReplicaOracle.following(OracleConfig.builder().build(), new SimpleMeterRegistry(), LEADER);
         String replicaName = InProcessServerBuilder.generateName();
+        replicaServerName = replicaName;
         replicaServer = new OracleServer(InProcessServerBuilder.forName(replicaName).directExecutor(), replica,
                 new SimpleMeterRegistry(), Clock.systemUTC()).start();
         toLeader = PricingOracleGrpc.newBlockingStub(channel(leaderName)).withDeadlineAfter(30, TimeUnit.SECONDS);
@@ -239,12 +241,16 @@ class ReadReplicaTest {
         await("version " + v2, () -> replicaVersion() == v2);
         leaderServer.stop(Duration.ofSeconds(1));
         await("staleness", () -> replica.state().stale());
-        Thread.sleep(50);
-        QuoteResponse stale = toReplica.quote(QuoteRequest.newBuilder().setOrigin("dallas").setWorkloadClass("chat")
-                .build());
+        QuoteRequest dallasChat = QuoteRequest.newBuilder().setOrigin("dallas").setWorkloadClass("chat").build();
+        QuoteResponse stale = toReplica.quote(dallasChat);
         assertTrue(stale.getStale());
         assertEquals(v2, stale.getMarketVersion());
-        assertTrue(stale.hasAge() && (stale.getAge().getSeconds() > 0 || stale.getAge().getNanos() > 0));
+        assertTrue(stale.hasAge(), "a stale answer says how old it is");
+        long firstAgeNanos = stale.getAge().getSeconds() * 1_000_000_000L + stale.getAge().getNanos();
+        await("the age to grow", () -> {
+            QuoteResponse later = toReplica.quote(dallasChat);
+            return later.getAge().getSeconds() * 1_000_000_000L + later.getAge().getNanos() > firstAgeNanos;
+        });
         assertEquals(ServingStatus.SERVING, health(), "stale answers are still answers");
         assertTrue(replica.state().staleness().orElseThrow().reason().contains(LEADER));
 
@@ -257,5 +263,36 @@ class ReadReplicaTest {
         assertFalse(toReplica.quote(QuoteRequest.newBuilder().setOrigin("dallas").setWorkloadClass("chat").build())
                 .getStale());
         assertSameAnswers();
+    }
+
+    @Test
+    void whenTheLeaderReturnsAtTheSameVersionTheReplicasWatchStreamSaysFreshAgain() throws Exception {
+        follow();
+        long v2 = updateDemand(7000);
+        await("version " + v2, () -> replicaVersion() == v2 && !replica.state().stale());
+        String replicaName = replicaServerName;
+        List<String> tables = java.util.Collections.synchronizedList(new ArrayList<>());
+        PricingOracleClient watcher = PricingOracleClient.builder().channel(channel(replicaName))
+                .tableListener(new io.tokenflow.client.TableListener() {
+                    @Override
+                    public void tableArrived(long marketVersion, boolean stale) {
+                        tables.add(marketVersion + (stale ? " stale" : " fresh"));
+                    }
+
+                    @Override
+                    public void streamLost(String why) {}
+                }).build();
+        try {
+            await("the replica's table", () -> tables.contains(v2 + " fresh"));
+            leaderServer.stop(Duration.ofSeconds(1));
+            await("a stale table on the replica's stream", () -> tables.contains(v2 + " stale"));
+            leaderServer = startLeaderServer(); // nothing cleared meanwhile: the same version
+            await("a fresh table again", () -> tables.lastIndexOf(v2 + " fresh") > tables.indexOf(v2 + " stale"));
+            assertFalse(replica.state().stale());
+            assertFalse(watcher.quote("dallas", "chat").stale(), "the SDK's local table is fresh too");
+            assertEquals(v2, watcher.quote("dallas", "chat").marketVersion());
+        } finally {
+            watcher.close();
+        }
     }
 }

@@ -22,7 +22,9 @@ final class PriceWatch implements Consumer<MarketState> {
     private final Runnable onEnd;
     private final AtomicReference<MarketState> parked = new AtomicReference<>();
     private final Object sending = new Object();
-    private long sentKey = -1;
+    /** The version and stale flag of the last table sent (guarded by sending); -1: none yet. */
+    private long sentVersion = -1;
+    private boolean sentStale;
     private boolean ended;
     private Runnable unsubscribe = () -> {};
 
@@ -41,14 +43,14 @@ final class PriceWatch implements Consumer<MarketState> {
         accept(market.state());
     }
 
-    /** Orders states: a later version, or the same version turned stale, is newer. */
-    private static long key(MarketState s) {
-        return s.version() * 2 + (s.stale() ? 1 : 0);
-    }
-
+    /**
+     * Parks the newest state: a later version wins; within one version the later arrival wins, since the
+     * stale flag goes both ways (stale when a re-clear fails or a replica loses its leader, fresh again
+     * when it recovers) and only the last word is true.
+     */
     @Override
     public void accept(MarketState state) {
-        parked.accumulateAndGet(state, (old, now) -> old == null || key(now) >= key(old) ? now : old);
+        parked.accumulateAndGet(state, (old, now) -> old == null || now.version() >= old.version() ? now : old);
         drain();
     }
 
@@ -59,10 +61,13 @@ final class PriceWatch implements Consumer<MarketState> {
                 if (next == null) {
                     return;
                 }
-                if (key(next) <= sentKey) {
+                boolean news = next.version() > sentVersion
+                        || (next.version() == sentVersion && next.stale() != sentStale);
+                if (!news) {
                     continue;
                 }
-                sentKey = key(next);
+                sentVersion = next.version();
+                sentStale = next.stale();
                 stream.onNext(ProtoMapping.priceTable(next, classIds, market));
             }
         }
