@@ -110,6 +110,12 @@ final class ServeCommand implements Callable<Integer> {
             description = "With --follow: bearer token sent to the leader.")
     String leaderToken;
 
+    @Option(names = "--leader-timeout", defaultValue = "3s", converter = DurationConverter.class,
+            paramLabel = "DURATION", description = "With --follow: answers turn stale at most about this long after"
+                    + " the leader stops answering (gone, cut off or frozen): its health is probed every third of it"
+                    + " (default: ${DEFAULT-VALUE}).")
+    Duration leaderTimeout;
+
     /** Options that make no sense on a read replica (it has no market of its own and takes no updates). */
     private static final List<String> LEADER_ONLY = List.of("--data-dir", "--snapshot-every", "--scenario",
             "--solver", "--unserved-penalty", "--clear-timeout", "--max-batch");
@@ -119,7 +125,7 @@ final class ServeCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         var parsed = spec.commandLine().getParseResult();
         if (follow == null) {
-            for (String o : List.of("--leader-tls-ca", "--leader-token")) {
+            for (String o : List.of("--leader-tls-ca", "--leader-token", "--leader-timeout")) {
                 if (parsed.hasMatchedOption(o)) {
                     throw new picocli.CommandLine.ParameterException(spec.commandLine(), o + " needs --follow");
                 }
@@ -135,6 +141,9 @@ final class ServeCommand implements Callable<Integer> {
             if (!follow.matches("[^\\s]+:\\d{1,5}")) {
                 throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                         "--follow wants HOST:PORT, got '" + follow + "'");
+            }
+            if (leaderTimeout.toMillis() < 30) {
+                throw new IllegalArgumentException("--leader-timeout must be at least 30ms, got " + leaderTimeout);
             }
         }
         if (priceHistory < 1) {
@@ -180,7 +189,8 @@ final class ServeCommand implements Callable<Integer> {
 
         LeaderFollower follower = null;
         if (replica != null) {
-            follower = LeaderFollower.start(leaderClient(), follow, replica, Duration.ofMillis(200),
+            follower = LeaderFollower.start(leaderClient().livenessProbe(leaderTimeout.dividedBy(3),
+                    leaderTimeout.dividedBy(3).multipliedBy(2)), follow, replica, Duration.ofMillis(200),
                     Duration.ofSeconds(5));
             out.printf(Locale.ROOT, "tokenflow serve: read replica following %s (health NOT_SERVING until its first"
                     + " version)%n", follow);

@@ -108,9 +108,46 @@ class ReplicaIT {
             assertEquals(ServingStatus.SERVING, h.check(HealthCheckRequest.getDefaultInstance()).getStatus());
         }
 
+        // SIGSTOP the leader (a frozen process: its sockets stay open, nothing answers): the replicas turn
+        // stale within --leader-timeout (3 s), and a router's watch on a replica hears it; SIGCONT: fresh again
+        QuoteRequest dallasChat = QuoteRequest.newBuilder().setOrigin("dallas").setWorkloadClass("chat").build();
+        List<String> watched = java.util.Collections.synchronizedList(new ArrayList<>());
+        io.tokenflow.client.PricingOracleClient router = io.tokenflow.client.PricingOracleClient.builder()
+                .channel(channels.get(1)).tableListener(new io.tokenflow.client.TableListener() {
+                    @Override
+                    public void tableArrived(long marketVersion, boolean stale) {
+                        watched.add(stale ? "stale" : "fresh");
+                    }
+
+                    @Override
+                    public void streamLost(String why) {}
+                }).build();
+        try {
+            await("the router's table", () -> watched.contains("fresh"));
+            signal(leader, "STOP");
+            long frozenAt = System.nanoTime();
+            for (PricingOracleGrpc.PricingOracleBlockingStub r : replicas) {
+                await("a stale replica while the leader is frozen",
+                        () -> r.withDeadlineAfter(10, TimeUnit.SECONDS).quote(dallasChat).getStale());
+            }
+            long staleAfterMillis = (System.nanoTime() - frozenAt) / 1_000_000;
+            assertTrue(staleAfterMillis < 3_000 + 3_000, "stale " + staleAfterMillis + " ms after the freeze "
+                    + "(--leader-timeout 3 s, plus the replica's own scheduling on a loaded machine)");
+            await("the router's watch says stale", () -> watched.contains("stale"));
+            signal(leader, "CONT");
+            for (PricingOracleGrpc.PricingOracleBlockingStub r : replicas) {
+                await("a fresh replica after SIGCONT",
+                        () -> !r.withDeadlineAfter(10, TimeUnit.SECONDS).quote(dallasChat).getStale());
+            }
+            await("the router's watch says fresh again",
+                    () -> watched.lastIndexOf("fresh") > watched.indexOf("stale"));
+            assertTrue(router.tableStatus().fresh());
+        } finally {
+            router.close();
+        }
+
         // SIGKILL the leader: the replicas answer from v2, stale, with an age
         leader.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        QuoteRequest dallasChat = QuoteRequest.newBuilder().setOrigin("dallas").setWorkloadClass("chat").build();
         for (PricingOracleGrpc.PricingOracleBlockingStub r : replicas) {
             await("a stale replica", () -> r.withDeadlineAfter(10, TimeUnit.SECONDS).quote(dallasChat).getStale());
             QuoteResponse stale = r.withDeadlineAfter(10, TimeUnit.SECONDS).quote(dallasChat);
@@ -220,5 +257,11 @@ class ReplicaIT {
             }
             return Integer.parseInt(m.group(2));
         }
+    }
+
+    /** Sends SIGSTOP or SIGCONT to a process (the JDK sends only TERM and KILL). */
+    private static void signal(Process process, String signal) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start();
+        assertEquals(0, kill.waitFor(), "kill -" + signal);
     }
 }

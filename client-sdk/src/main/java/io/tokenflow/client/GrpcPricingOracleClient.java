@@ -5,6 +5,7 @@ import io.grpc.Context;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthGrpc;
 import io.tokenflow.api.v1.CapacityUpdate;
 import io.tokenflow.api.v1.DemandUpdate;
 import io.tokenflow.api.v1.ElectricityPriceUpdate;
@@ -101,7 +102,11 @@ final class GrpcPricingOracleClient implements PricingOracleClient {
         this.maxTableAgeMillis = b.maxTableAge.toMillis();
         this.clock = b.clock;
         this.watchClassesFiltered = !b.watchClasses.isEmpty();
-        this.watch = b.watch ? new PriceTableWatch(as, b).start() : null;
+        HealthGrpc.HealthStub health = HealthGrpc.newStub(channel);
+        if (b.bearerToken.isPresent()) {
+            health = health.withCallCredentials(new Channels.BearerToken(b.bearerToken.get()));
+        }
+        this.watch = b.watch ? new PriceTableWatch(as, health, b).startWithProbe() : null;
     }
 
     private LocalTable freshTable() {

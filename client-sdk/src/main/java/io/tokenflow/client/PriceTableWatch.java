@@ -2,7 +2,11 @@ package io.tokenflow.client;
 
 import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthGrpc;
 import io.grpc.stub.ClientResponseObserver;
+import io.grpc.stub.StreamObserver;
 import io.tokenflow.api.v1.PriceTable;
 import io.tokenflow.api.v1.PricingOracleGrpc;
 import io.tokenflow.api.v1.WatchRequest;
@@ -15,7 +19,9 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The WatchPrices stream that keeps a client's local table: one stream at a time, reconnected with
- * exponential backoff (the builder's initial/max, reset when a message arrives) after it ends or fails.
+ * exponential backoff (the builder's initial/max, reset when a message arrives) after it ends or fails,
+ * and ended by a liveness probe when its oracle stops answering (the oracle sends tables only on change,
+ * so silence alone cannot tell a quiet market from a frozen oracle).
  *
  * <p>Thread-safe. The table is one immutable {@link LocalTable} in an {@link AtomicReference}, swapped
  * whole per message: readers never lock and never see a mix of two versions. Stream state (the current
@@ -30,6 +36,9 @@ final class PriceTableWatch {
     private final long maxBackoffNanos;
     private final TableListener listener;
     private final ScheduledExecutorService reconnects;
+    private final HealthGrpc.HealthStub health;
+    private final long probeEveryNanos;
+    private final long probeTimeoutNanos;
 
     private final AtomicReference<LocalTable> table = new AtomicReference<>();
     private volatile boolean connected;
@@ -41,8 +50,12 @@ final class PriceTableWatch {
     /** Backoff before the next reconnect (guarded by lock). */
     private long backoffNanos;
 
-    PriceTableWatch(PricingOracleGrpc.PricingOracleStub async, PricingOracleClientBuilder b) {
+    PriceTableWatch(PricingOracleGrpc.PricingOracleStub async, HealthGrpc.HealthStub health,
+            PricingOracleClientBuilder b) {
         this.async = async;
+        this.health = health;
+        this.probeEveryNanos = b.probeEvery.toNanos();
+        this.probeTimeoutNanos = b.probeTimeout.toNanos();
         this.request = WatchRequest.newBuilder().addAllWorkloadClasses(b.watchClasses).build();
         this.clock = b.clock;
         this.initialBackoffNanos = b.initialBackoff.toNanos();
@@ -63,6 +76,47 @@ final class PriceTableWatch {
             }
         }
         return this;
+    }
+
+    /** Starts the stream and the liveness probe. */
+    PriceTableWatch startWithProbe() {
+        start();
+        reconnects.scheduleWithFixedDelay(this::probe, probeEveryNanos, probeEveryNanos, TimeUnit.NANOSECONDS);
+        return this;
+    }
+
+    /**
+     * Asks the health service whether the oracle is there; a stream whose oracle does not answer in time
+     * is cancelled, which ends it like any lost stream (the listener hears of it, a reconnect follows).
+     * Any answer, SERVING or not, is alive: NOT_SERVING oracles still send what they have.
+     */
+    private void probe() {
+        ClientCallStreamObserver<WatchRequest> current;
+        synchronized (lock) {
+            current = connected ? stream : null;
+        }
+        if (current == null) {
+            return;
+        }
+        health.withDeadlineAfter(probeTimeoutNanos, TimeUnit.NANOSECONDS).check(
+                HealthCheckRequest.getDefaultInstance(), new StreamObserver<>() {
+                    @Override
+                    public void onNext(HealthCheckResponse value) {}
+
+                    @Override
+                    public void onError(Throwable t) {
+                        Status status = Status.fromThrowable(t);
+                        if (status.getCode() == Status.Code.UNIMPLEMENTED) {
+                            return; // an oracle without a health service: nothing to judge by
+                        }
+                        current.cancel("the oracle did not answer a health check within "
+                                + TimeUnit.NANOSECONDS.toMillis(probeTimeoutNanos) + " ms (" + status.getCode() + ")",
+                                null);
+                    }
+
+                    @Override
+                    public void onCompleted() {}
+                });
     }
 
     /** The last table received, whether or not the stream is still up; null before the first. */

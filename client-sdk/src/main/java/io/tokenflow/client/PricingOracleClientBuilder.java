@@ -27,6 +27,8 @@ public final class PricingOracleClientBuilder {
     Duration maxTableAge = Duration.ofSeconds(30);
     Duration initialBackoff = Duration.ofMillis(100);
     Duration maxBackoff = Duration.ofSeconds(10);
+    Duration probeEvery = Duration.ofSeconds(2);
+    Duration probeTimeout = Duration.ofSeconds(2);
     Clock clock = Clock.systemUTC();
     Optional<TableListener> tableListener = Optional.empty();
     int maxInboundMessageBytes = 4 << 20;
@@ -130,6 +132,19 @@ public final class PricingOracleClientBuilder {
             throw new IllegalArgumentException("max inbound message bytes must be >= 1, got " + bytes);
         }
         this.maxInboundMessageBytes = bytes;
+        return this;
+    }
+
+    /**
+     * While the watch stream is up, ask the oracle's health service every {@code every} and give up on an
+     * answer after {@code timeout} (defaults 2 s and 2 s). An oracle that does not answer (frozen, cut
+     * off without a reset, a long pause) ends the stream: the table stops being fresh and the client
+     * reconnects, so no table is called fresh more than about {@code every + timeout} after its oracle
+     * went silent. A quiet market still sends no tables; the probe is what tells the two apart.
+     */
+    public PricingOracleClientBuilder livenessProbe(Duration every, Duration timeout) {
+        this.probeEvery = positive("liveness probe interval", every);
+        this.probeTimeout = positive("liveness probe timeout", timeout);
         return this;
     }
 

@@ -33,6 +33,8 @@ final class InProcessOracle implements AutoCloseable {
     private final List<ManagedChannel> channels = new ArrayList<>();
     private OracleServer server;
     volatile boolean refuseWatch;
+    /** While set, new calls get no answer at all, as from a frozen process (SIGSTOP, a long pause). */
+    volatile boolean frozen;
 
     private InProcessOracle(String scenario, List<ServerInterceptor> interceptors) {
         this.oracle = LeaderOracle.start(EmbeddedScenarios.get(scenario),
@@ -52,6 +54,9 @@ final class InProcessOracle implements AutoCloseable {
             @Override
             public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
                     ServerCallHandler<Q, R> next) {
+                if (frozen) {
+                    return new ServerCall.Listener<>() {}; // never answered, never closed: the caller's deadline ends it
+                }
                 if (refuseWatch && call.getMethodDescriptor().getBareMethodName().equals("WatchPrices")) {
                     call.close(Status.UNAVAILABLE.withDescription("watch refused by the test"), new Metadata());
                     return new ServerCall.Listener<>() {};

@@ -195,4 +195,33 @@ class MarketSettlementAndListenerTest {
                     public void streamLost(String why) {}
                 }).build());
     }
+
+    @Test
+    void anOracleThatStopsAnsweringEndsTheStreamWithinTheProbeBoundAndIsFreshWhenItAnswersAgain()
+            throws Exception {
+        List<String> lost = Collections.synchronizedList(new ArrayList<>());
+        PricingOracleClient client = PricingOracleClient.builder().channel(oracle.channel())
+                .backoff(Duration.ofMillis(20), Duration.ofMillis(100))
+                .livenessProbe(Duration.ofMillis(50), Duration.ofMillis(100))
+                .tableListener(new TableListener() {
+                    @Override
+                    public void tableArrived(long marketVersion, boolean stale) {}
+
+                    @Override
+                    public void streamLost(String why) {
+                        lost.add(why);
+                    }
+                }).build();
+        clients.add(client);
+        await("a fresh table", () -> client.tableStatus().fresh());
+        oracle.frozen = true;
+        long frozenAt = System.nanoTime();
+        await("the table to stop being fresh", () -> !client.tableStatus().fresh());
+        long seenMillis = (System.nanoTime() - frozenAt) / 1_000_000;
+        assertTrue(seenMillis < 5_000, "noticed after " + seenMillis + " ms (probe every 50 ms, 100 ms timeout)");
+        assertTrue(lost.stream().anyMatch(w -> w.contains("did not answer a health check within 100 ms")), lost::toString);
+        oracle.frozen = false;
+        await("fresh again once the oracle answers", () -> client.tableStatus().fresh());
+        assertEquals(AnswerSource.LOCAL_TABLE, client.quote("dallas", "chat").source());
+    }
 }
