@@ -53,6 +53,12 @@ final class SettlementCommand implements Runnable {
                 description = "First version (default: the oldest retained).")
         long fromVersion;
 
+        @Option(names = "--from-time", paramLabel = "INSTANT",
+                description = "Instead of --from-version: start at the version in force at this time, e.g. "
+                        + "2026-12-01T10:00:00Z (versions straddling two windows appear in both; prorate them by "
+                        + "cleared_at and superseded_at).")
+        java.time.Instant fromTime;
+
         @Option(names = "--to-version", defaultValue = "0", paramLabel = "N",
                 description = "Last version (default: the current one).")
         long toVersion;
@@ -69,6 +75,9 @@ final class SettlementCommand implements Runnable {
             if (fromVersion < 0 || toVersion < 0) {
                 throw new IllegalArgumentException("versions must be >= 0, got --from-version " + fromVersion
                         + " --to-version " + toVersion);
+            }
+            if (fromTime != null && spec.commandLine().getParseResult().hasMatchedOption("--from-version")) {
+                throw new IllegalArgumentException("give --from-version or --from-time, not both");
             }
             try (PricingOracleClient client = connection.client(target, deadline)) {
                 if (out == null) {
@@ -95,13 +104,15 @@ final class SettlementCommand implements Runnable {
             if (format == Format.csv) {
                 writer.println(SettlementRows.CSV_HEADER);
             }
-            SettlementExport done = client.exportSettlement(fromVersion, toVersion, record -> {
+            java.util.function.Consumer<io.tokenflow.client.SettlementView> sink = record -> {
                 if (format == Format.jsonl) {
                     writer.println(SettlementRows.jsonLine(record));
                 } else {
                     SettlementRows.csv(record, writer);
                 }
-            });
+            };
+            SettlementExport done = fromTime == null ? client.exportSettlement(fromVersion, toVersion, sink)
+                    : client.exportSettlement(fromTime, toVersion, sink);
             writer.flush();
             // where the next run starts, on standard error so that the data on standard output stays clean
             PrintWriter err = spec.commandLine().getErr();

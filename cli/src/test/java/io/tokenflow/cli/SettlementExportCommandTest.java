@@ -125,6 +125,20 @@ class SettlementExportCommandTest {
     }
 
     @Test
+    void anExportByTimeStartsAtTheVersionInForceAndTakesNoVersionBesideIt(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("window.csv");
+        java.time.Instant v2 = oracle.settlements(2, 2).get(0).clearedAt();
+        assertEquals(0, run("settlement", "export", "--target", target, "--from-time", v2.plusMillis(1).toString(),
+                "--out", file.toString()), err.toString());
+        assertTrue(Files.readAllLines(file).stream().skip(1).allMatch(l -> l.startsWith("2,")), "version 2 only");
+        assertEquals("tokenflow: exported 1 version; next export: --from-version 3", err.toString().strip());
+        err.getBuffer().setLength(0);
+        assertEquals(2, run("settlement", "export", "--target", target, "--from-time", v2.toString(),
+                "--from-version", "1"));
+        assertEquals("tokenflow: invalid input: give --from-version or --from-time, not both", err.toString().strip());
+    }
+
+    @Test
     void aVersionOutOfRangeExitsTwoWithTheServersWords(@TempDir Path dir) {
         Path file = dir.resolve("settlement.csv");
         assertEquals(2, run("settlement", "export", "--target", target, "--to-version", "9", "--out", file.toString()));

@@ -303,9 +303,23 @@ final class GrpcPricingOracleClient implements PricingOracleClient {
             throw new OracleInvalidArgumentException("INVALID_ARGUMENT", "versions must be >= 0, got from_version "
                     + fromVersion + " to_version " + toVersion, null);
         }
+        return export(ExportSettlementRequest.newBuilder().setFromVersion(fromVersion).setToVersion(toVersion)
+                .build(), sink);
+    }
+
+    @Override
+    public SettlementExport exportSettlement(Instant fromTime, long toVersion, Consumer<SettlementView> sink) {
+        Objects.requireNonNull(fromTime, "fromTime");
+        if (toVersion < 0) {
+            throw new OracleInvalidArgumentException("INVALID_ARGUMENT", "to_version must be >= 0, got " + toVersion,
+                    null);
+        }
+        return export(ExportSettlementRequest.newBuilder().setFromTime(ProtoViews.timestamp(fromTime))
+                .setToVersion(toVersion).build(), sink);
+    }
+
+    private SettlementExport export(ExportSettlementRequest request, Consumer<SettlementView> sink) {
         Objects.requireNonNull(sink, "sink");
-        ExportSettlementRequest request = ExportSettlementRequest.newBuilder().setFromVersion(fromVersion)
-                .setToVersion(toVersion).build();
         // the blocking iterator pulls one message at a time, so a slow sink slows the server (flow control)
         // rather than filling memory; leaving early cancels the stream in the Context's finally
         Context.CancellableContext context = Context.current().withCancellation();

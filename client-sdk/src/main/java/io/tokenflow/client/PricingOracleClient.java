@@ -92,6 +92,16 @@ public interface PricingOracleClient extends AutoCloseable {
     SettlementExport exportSettlement(long fromVersion, long toVersion, java.util.function.Consumer<SettlementView> sink);
 
     /**
+     * As {@link #exportSettlement(long, long, java.util.function.Consumer)}, starting at the version in force
+     * at {@code fromTime} (cleared at or before it, superseded after it), for exports by time window: a
+     * version in force across two windows is in both (prorate it by its {@code clearedAt} and
+     * {@code supersededAt}); resume by version for exactly-once.
+     *
+     * @throws OracleInvalidArgumentException OUT_OF_RANGE: the version in force then is no longer retained
+     */
+    SettlementExport exportSettlement(Instant fromTime, long toVersion, java.util.function.Consumer<SettlementView> sink);
+
+    /**
      * The price of {@code workloadClass} at {@code origin} at each version the oracle retains that was
      * cleared at or after {@code since} (null: every one), oldest first, with what made each version
      * (asks the oracle).

@@ -144,6 +144,30 @@ class MarketSettlementAndListenerTest {
     }
 
     @Test
+    void anExportByTimeStartsAtTheVersionInForceThen() throws Exception {
+        PricingOracleClient client = remoteOnly();
+        long v2 = client.updateDemand(List.of(new DemandChange("dallas", "chat", 1000)), true).marketVersion();
+        Thread.sleep(5); // distinct clear times, millisecond apart at least
+        long v3 = client.updateDemand(List.of(new DemandChange("dallas", "chat", 2000)), true).marketVersion();
+        java.time.Instant clearedV2 = oracle.oracle.settlements(v2, v2).get(0).clearedAt();
+        java.time.Instant clearedV3 = oracle.oracle.settlements(v3, v3).get(0).clearedAt();
+        assertTrue(clearedV3.isAfter(clearedV2));
+        java.time.Instant between = clearedV2.plusNanos(java.time.Duration.between(clearedV2, clearedV3).toNanos() / 2);
+        List<Long> versions = new ArrayList<>();
+        client.exportSettlement(between, 0, r -> versions.add(r.marketVersion()));
+        assertEquals(List.of(v2, v3), versions, "v2 was in force at that time");
+        versions.clear();
+        client.exportSettlement(clearedV3, 0, r -> versions.add(r.marketVersion()));
+        assertEquals(List.of(v3), versions, "cleared at exactly that time: v3 is in force");
+        versions.clear();
+        client.exportSettlement(java.time.Instant.EPOCH, 0, r -> versions.add(r.marketVersion()));
+        assertEquals(List.of(1L, v2, v3), versions, "before anything was cleared: from the first version");
+        versions.clear();
+        client.exportSettlement(clearedV3.plusSeconds(3600), 0, r -> versions.add(r.marketVersion()));
+        assertEquals(List.of(v3), versions, "the current version is in force from then on");
+    }
+
+    @Test
     void aSinkThatThrowsEndsTheExportWithItsOwnException() {
         PricingOracleClient client = remoteOnly();
         client.updateDemand(List.of(new DemandChange("dallas", "chat", 1000)), true);

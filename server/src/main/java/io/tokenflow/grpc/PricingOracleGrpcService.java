@@ -148,7 +148,15 @@ final class PricingOracleGrpcService extends PricingOracleGrpc.PricingOracleImpl
         List<io.tokenflow.service.SettlementRecord> records;
         try {
             oracle.state(); // a replica without a version yet: UNAVAILABLE (it has no records either)
-            records = oracle.settlements(request.getFromVersion(), request.getToVersion());
+            long from = request.getFromVersion();
+            if (request.hasFromTime()) {
+                if (from != 0) {
+                    throw new IllegalArgumentException("give from_version or from_time, not both: from_version "
+                            + Long.toUnsignedString(from) + ", from_time " + request.getFromTime());
+                }
+                from = oracle.versionInForceAt(RequestFields.optionalTime("from_time", true, request.getFromTime()));
+            }
+            records = oracle.settlements(from, request.getToVersion());
         } catch (RuntimeException e) {
             response.onError(StatusMapping.toStatus(e));
             return;

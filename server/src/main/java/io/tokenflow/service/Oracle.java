@@ -72,6 +72,11 @@ public sealed interface Oracle extends AutoCloseable permits LeaderOracle, Repli
         return market().settlements(fromVersion, toVersion);
     }
 
+    /** @see PublishedMarket#versionInForceAt */
+    default long versionInForceAt(Instant time) {
+        return market().versionInForceAt(time);
+    }
+
     /** @see PublishedMarket#priceHistory */
     default OriginPriceHistory priceHistory(String origin, String classId, Instant since) {
         return market().priceHistory(origin, classId, since);

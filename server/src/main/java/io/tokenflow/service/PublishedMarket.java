@@ -247,6 +247,16 @@ public final class PublishedMarket {
     }
 
     /**
+     * The retained version in force at {@code time} (cleared at or before it, superseded after it), where
+     * an export by time starts; the first version when nothing was cleared by then.
+     *
+     * @throws VersionOutOfRangeException if the version in force then is no longer retained
+     */
+    public long versionInForceAt(Instant time) {
+        return settlements.versionInForceAt(time);
+    }
+
+    /**
      * The price of {@code origin} × {@code classId} at each retained version (the last
      * {@link OracleConfig#priceHistory()} published: on a leader those it cleared, on a replica those it
      * adopted) cleared at or after {@code since} (null: every one), oldest first, with why each version

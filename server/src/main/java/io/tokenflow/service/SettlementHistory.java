@@ -61,6 +61,29 @@ final class SettlementHistory {
         return out;
     }
 
+    /**
+     * The version in force at {@code time}: the one cleared at or before it and superseded after it (the
+     * current one when nothing was cleared since), or the first version when {@code time} is before
+     * anything was cleared.
+     *
+     * @throws VersionOutOfRangeException if the version in force at {@code time} is no longer retained
+     */
+    synchronized long versionInForceAt(Instant time) {
+        SettlementRecord oldest = records.getFirst();
+        if (time.isBefore(oldest.clearedAt()) && oldest.version() > 1) {
+            throw new VersionOutOfRangeException("from_time " + time + " is before the oldest retained version "
+                    + oldest.version() + " (cleared at " + oldest.clearedAt() + "): the version in force then is no "
+                    + "longer retained; versions " + oldest.version() + " to " + records.getLast().version()
+                    + " are retained");
+        }
+        for (SettlementRecord r : records) {
+            if (r.supersededAt().isEmpty() || r.supersededAt().get().isAfter(time)) {
+                return r.version();
+            }
+        }
+        return records.getLast().version();
+    }
+
     synchronized Instant newestClearedAt() {
         return records.getLast().clearedAt();
     }

@@ -150,6 +150,15 @@ class PublishedMarketTest {
                 assertThrows(IllegalArgumentException.class, () -> oracle.settlements(3, 2)).getMessage());
         SettlementRecord current = oracle.settlements(3, 3).get(0);
         assertEquals(oracle.state().snapshot().result().settlement().orElseThrow(), current.statement().totals());
+        // by time: what was in force before version 2 (version 1) is gone, named with what is retained
+        SettlementRecord second = oracle.settlements(2, 2).get(0);
+        VersionOutOfRangeException gone = assertThrows(VersionOutOfRangeException.class,
+                () -> oracle.versionInForceAt(second.clearedAt().minusNanos(1)));
+        assertTrue(gone.getMessage().startsWith("from_time ") && gone.getMessage().contains(
+                "is before the oldest retained version 2") && gone.getMessage().endsWith("versions 2 to 3 are retained"),
+                gone.getMessage());
+        assertEquals(2, oracle.versionInForceAt(second.clearedAt()));
+        assertEquals(3, oracle.versionInForceAt(current.clearedAt().plusSeconds(60)));
     }
 
     @Test

@@ -85,6 +85,12 @@ final class FakeClient implements PricingOracleClient {
     }
 
     @Override
+    public io.tokenflow.client.SettlementExport exportSettlement(java.time.Instant fromTime, long toVersion,
+            java.util.function.Consumer<io.tokenflow.client.SettlementView> sink) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
     public PriceHistoryView priceHistory(String origin, String workloadClass, java.time.Instant since) {
         throw new UnsupportedOperationException();
     }
