@@ -91,8 +91,22 @@ class ClientAccessAndBuilderTest {
         LeaderOracle service = LeaderOracle.start(EmbeddedScenarios.get("five-node"), OracleConfig.builder().build(),
                 meters);
         open.add(service::close);
-        OracleServer server = new OracleServer(NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)),
-                service, meters, Clock.systemUTC()).start();
+        // every other Quote and UpdateDemand attempt fails UNAVAILABLE before reaching the oracle
+        java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
+        ServerInterceptor flaky = new ServerInterceptor() {
+            @Override
+            public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call,
+                    Metadata headers, ServerCallHandler<Q, R> next) {
+                String method = call.getMethodDescriptor().getBareMethodName();
+                if ((method.equals("Quote") || method.equals("UpdateDemand")) && attempts.incrementAndGet() % 2 == 1) {
+                    call.close(Status.UNAVAILABLE.withDescription("flaky by the test"), new Metadata());
+                    return new ServerCall.Listener<>() {};
+                }
+                return next.startCall(call, headers);
+            }
+        };
+        OracleServer server = new OracleServer(NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+                .intercept(flaky), service, meters, Clock.systemUTC()).start();
         open.add(() -> server.stop(Duration.ofMillis(200)));
         PricingOracleClient c = client(PricingOracleClient.builder().target("127.0.0.1:" + server.port())
                 .bearerToken("anything").deadline(Duration.ofSeconds(10)));
@@ -101,6 +115,25 @@ class ClientAccessAndBuilderTest {
         assertEquals(AnswerSource.LOCAL_TABLE, c.quote(any.origin(), any.workloadClass()).source());
         assertEquals(c.tableStatus().version().orElseThrow(), c.route(any.origin(), any.workloadClass(), "x")
                 .marketVersion());
+
+        // the channel the client made retries UNAVAILABLE: each call succeeds on its second attempt
+        PricingOracleClient remote = client(PricingOracleClient.builder().target("127.0.0.1:" + server.port())
+                .watch(false).deadline(Duration.ofSeconds(10)));
+        attempts.set(0);
+        assertEquals(AnswerSource.REMOTE, remote.quote(any.origin(), any.workloadClass()).source());
+        assertEquals(2, attempts.get(), "one refused attempt, one retry");
+        attempts.set(0);
+        UpdateAck ack = remote.updateDemand(List.of(new DemandChange("dallas", "chat", 4321)), true);
+        assertTrue(ack.cleared());
+        assertEquals(2, attempts.get(), "updates set values, so they are retried too");
+        // a channel passed in keeps its owner's settings: no retry
+        io.grpc.ManagedChannel plain = io.grpc.ManagedChannelBuilder.forAddress("127.0.0.1", server.port())
+                .usePlaintext().disableRetry().build();
+        open.add(plain::shutdownNow);
+        PricingOracleClient unretried = client(PricingOracleClient.builder().channel(plain).watch(false));
+        attempts.set(0);
+        assertThrows(OracleUnavailableException.class, () -> unretried.quote(any.origin(), any.workloadClass()));
+        assertEquals(1, attempts.get());
     }
 
     @Test

@@ -291,18 +291,19 @@ class GrpcPricingOracleClientTest {
     @Test
     void sitesAndMarketAndRemoteRoutes() throws Exception {
         PricingOracleClient client = watching();
-        OracleQuote any = client.market().prices().get(0);
+        // an origin x class with a choice of sites, so that the exclusion below has somewhere to go
+        OracleQuote any = client.market().prices().stream()
+                .filter(p -> client.feasibleSites(p.origin(), p.workloadClass()).size() > 1).findFirst()
+                .orElseThrow(() -> new AssertionError("five-node has origins with several feasible sites"));
         List<OracleSite> sites = client.feasibleSites(any.origin(), any.workloadClass());
-        assertFalse(sites.isEmpty());
+        assertTrue(sites.size() > 1);
         for (int i = 1; i < sites.size(); i++) {
             assertTrue(sites.get(i - 1).deliveredCostPerMTokens() <= sites.get(i).deliveredCostPerMTokens());
         }
         OracleRoute excluded = client.route(any.origin(), any.workloadClass(), "id", List.of(sites.get(0).node()));
         assertEquals(AnswerSource.REMOTE, excluded.source());
         assertEquals(OracleRoute.Reason.CHEAPEST_REMAINING, excluded.reason());
-        if (sites.size() > 1) {
-            assertEquals(sites.get(1).node(), excluded.servingNode());
-        }
+        assertEquals(sites.get(1).node(), excluded.servingNode());
         MarketView m = client.market();
         assertTrue(m.objectivePerHour().isPresent());
         assertFalse(m.capacities().isEmpty());
