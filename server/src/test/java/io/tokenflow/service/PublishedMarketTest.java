@@ -165,16 +165,26 @@ class PublishedMarketTest {
     void readersNeverSeeAVersionGoBackWhileUpdatesStreamIn() throws Exception {
         startFiveNode();
         AtomicReference<Throwable> failure = new AtomicReference<>();
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.CountDownLatch reading = new java.util.concurrent.CountDownLatch(3);
+        List<java.util.Set<Long>> seen = new ArrayList<>();
         List<Thread> readers = new ArrayList<>();
         for (int t = 0; t < 3; t++) {
+            java.util.Set<Long> versions = new java.util.HashSet<>();
+            seen.add(versions);
             Thread reader = new Thread(() -> {
                 long last = 0;
                 try {
-                    for (int i = 0; i < 20_000; i++) {
+                    // read until the last update is cleared (and once more), so reads overlap every publish
+                    for (int i = 0; i == 0 || !done.get() || i % 100 != 0; i++) {
                         Quote q = oracle.quote("chicago", "code");
                         RouteDecision r = oracle.route("chicago", "code", "id" + i, List.of());
                         assertTrue(q.state().version() >= last && r.state().version() >= q.state().version());
                         last = r.state().version();
+                        versions.add(last);
+                        if (i == 0) {
+                            reading.countDown();
+                        }
                     }
                 } catch (Throwable e) {
                     failure.compareAndSet(null, e);
@@ -183,15 +193,21 @@ class PublishedMarketTest {
             readers.add(reader);
             reader.start();
         }
+        reading.await(20, TimeUnit.SECONDS);
         long version = 0;
         for (int i = 0; i < 30; i++) {
             version = oracle.submit(List.of(new CapacityUpdate("dallas", "code", 3_000_000 + 10_000 * i))).version();
         }
         oracle.whenCleared(version).get(20, TimeUnit.SECONDS);
+        done.set(true);
         for (Thread reader : readers) {
             reader.join();
         }
         assertSame(null, failure.get());
+        for (java.util.Set<Long> versions : seen) {
+            assertTrue(versions.contains(1L) && versions.contains(version),
+                    "each reader read from the first version to the last: " + versions);
+        }
         assertEquals(3_290_000, oracle.state().snapshot().scenario().node("dallas").capacityOf("code"),
                 "the last update wins");
     }
