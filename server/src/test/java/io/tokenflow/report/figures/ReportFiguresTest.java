@@ -29,6 +29,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -87,6 +88,14 @@ class ReportFiguresTest {
         figures.add(noSignals);
         figures.add(ReportFigures.priceHistory(history()));
 
+        // what each figure must draw: every class of its market in the class's colour; red where a link is
+        // congested (five-node at 35x has one)
+        Map<Figure, List<Color>> mustShow = new HashMap<>();
+        ClassColours twoNodeColours = ReportFigures.classColours(twoNode);
+        mustShow.put(figures.get(2), twoNode.classes().stream().map(k -> twoNodeColours.of(k.id())).toList());
+        mustShow.put(figures.get(4), List.of(ClassColours.SATURATED));
+        ClassColours sweepColours = new ClassColours(sweep.get(0).result().classIds());
+        mustShow.put(figures.get(5), sweep.get(0).result().classIds().stream().map(sweepColours::of).toList());
         Set<String> stems = new HashSet<>();
         for (int i = 0; i < figures.size(); i++) {
             Figure figure = figures.get(i);
@@ -103,10 +112,16 @@ class ReportFiguresTest {
             assertEquals(figure.height(), png.getHeight(), figure.fileStem());
             if (figure == noSignals) {
                 // nothing to plot: only text and frame, in greys
+                assertEquals(0, coloursBeyondGrey(png), "no signals, no bars");
                 assertTrue(rgbSet(png).size() >= 2, "a blank image for " + figure.fileStem());
             } else {
                 assertTrue(coloursBeyondGrey(png) >= 2, figure.fileStem() + " has almost no colour: "
                         + coloursBeyondGrey(png));
+            }
+            Set<Integer> present = rgbSet(png);
+            for (Color must : mustShow.getOrDefault(figure, List.of())) {
+                assertTrue(present.contains(must.getRGB() & 0xFFFFFF), figure.fileStem() + " lacks the colour "
+                        + Integer.toHexString(must.getRGB() & 0xFFFFFF));
             }
 
             Element svg = parseSvg(written.svg());
@@ -313,9 +328,10 @@ class ReportFiguresTest {
         assertTrue(ReportFigures.nodeUtilisation(result).caption().contains("of 60 shown"));
         Figure map = ReportFigures.dispatchMap(big, result);
         assertTrue(map.caption().contains("Names are written for the 30 busiest of 60 nodes."), map.caption());
-        if (result.flows().size() > DispatchMap.MAX_FLOWS_DRAWN) {
-            assertTrue(map.caption().contains("The 80 largest of " + result.flows().size() + " flows are drawn."));
-        }
+        assertTrue(result.flows().size() > DispatchMap.MAX_FLOWS_DRAWN, "the 60-node market has more flows than are"
+                + " drawn: " + result.flows().size());
+        assertTrue(map.caption().contains("The 80 largest of " + result.flows().size() + " flows are drawn."),
+                map.caption());
     }
 
     @Test
