@@ -154,9 +154,14 @@ class ServingAnalysisTest {
         Scenario scenario = EmbeddedScenarios.get("five-node");
         ClearingResult result = MarketClearing.clearOnce(scenario, SolverKind.GLOP);
         Map<String, List<ServingShare>> code = new ServingAnalysis(scenario, result).servingSplit("code");
+        assertEquals(1, code.get("seattle").size(), code.get("seattle").toString());
         assertEquals("seattle", code.get("seattle").get(0).site());
-        assertTrue(code.get("silicon-valley").stream().anyMatch(s -> s.site().equals("seattle")
-                && s.path().equals(List.of("silicon-valley", "seattle"))), code.get("silicon-valley").toString());
+        assertEquals(List.of("seattle"), code.get("seattle").get(0).path());
+        List<ServingShare> siliconValley = code.get("silicon-valley");
+        assertEquals(1, siliconValley.size(), "all of silicon-valley's code takes one path: " + siliconValley);
+        assertEquals("seattle", siliconValley.get(0).site());
+        assertEquals(List.of("silicon-valley", "seattle"), siliconValley.get(0).path());
+        assertEquals(1.0, siliconValley.get(0).share(), 1e-12);
     }
 
     @Test
