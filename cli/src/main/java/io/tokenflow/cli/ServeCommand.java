@@ -45,8 +45,13 @@ final class ServeCommand implements Callable<Integer> {
     MarketOptions marketOptions;
 
     @Option(names = "--bind", defaultValue = "127.0.0.1", paramLabel = "ADDRESS",
-            description = "Address to listen on, gRPC and metrics (default: ${DEFAULT-VALUE}).")
+            description = "Address the gRPC server listens on (default: ${DEFAULT-VALUE}).")
     String bind;
+
+    @Option(names = "--metrics-bind", defaultValue = "127.0.0.1", paramLabel = "ADDRESS",
+            description = "Address /metrics listens on; it has no authentication, so it stays on loopback unless "
+                    + "given, e.g. 0.0.0.0 for a cluster's Prometheus (default: ${DEFAULT-VALUE}).")
+    String metricsBind;
 
     @Option(names = "--port", defaultValue = "50051", paramLabel = "PORT", description = "gRPC port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
     int port;
@@ -185,7 +190,7 @@ final class ServeCommand implements Callable<Integer> {
             oracle.close();
             throw new java.io.IOException("cannot listen on " + bind + ":" + port + ": " + e.getMessage(), e);
         }
-        MetricsEndpoint metrics = metricsPort < 0 ? null : new MetricsEndpoint(meters, bind, metricsPort);
+        MetricsEndpoint metrics = metricsPort < 0 ? null : new MetricsEndpoint(meters, metricsBind, metricsPort);
 
         LeaderFollower follower = null;
         if (replica != null) {
@@ -204,7 +209,7 @@ final class ServeCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "tokenflow serve: listening on %s:%d (tokenflow.v1.PricingOracle, grpc.health.v1, "
                 + "reflection)%s%n", bind, server.port(), security.describe());
         if (metrics != null) {
-            out.printf(Locale.ROOT, "tokenflow serve: metrics on http://%s:%d/metrics%n", bind, metrics.port());
+            out.printf(Locale.ROOT, "tokenflow serve: metrics on http://%s:%d/metrics%n", metricsBind, metrics.port());
         }
         out.flush();
 
