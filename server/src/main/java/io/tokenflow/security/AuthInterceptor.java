@@ -72,6 +72,16 @@ public final class AuthInterceptor implements ServerInterceptor {
             return next.startCall(call, headers);
         }
         Principal principal;
+        Iterable<String> all = headers.getAll(AUTHORIZATION);
+        int count = 0;
+        for (String ignored : all == null ? java.util.List.<String>of() : all) {
+            count++;
+        }
+        if (count > 1) {
+            // which one would win differs between proxies and servers: refuse rather than guess
+            return refuse(call, Status.UNAUTHENTICATED.withDescription(
+                    count + " authorization headers: send exactly one 'Bearer TOKEN'"));
+        }
         String header = headers.get(AUTHORIZATION);
         if (header != null) {
             if (!header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() == 7) {

@@ -207,6 +207,24 @@ class AccessControlTest {
     }
 
     @Test
+    void twoAuthorizationHeadersAreRefusedWhicheverComesFirst() throws Exception {
+        start(0);
+        for (String[] pair : new String[][] {{"Bearer router-token", "Bearer ops-token"},
+                {"Bearer ops-token", "Bearer router-token"}, {"Bearer ops-token", "Bearer ops-token"}}) {
+            Metadata headers = new Metadata();
+            headers.put(AuthInterceptor.AUTHORIZATION, pair[0]);
+            headers.put(AuthInterceptor.AUTHORIZATION, pair[1]);
+            StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> PricingOracleGrpc
+                    .newBlockingStub(channel).withDeadlineAfter(20, TimeUnit.SECONDS)
+                    .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
+                    .getMarket(GetMarketRequest.getDefaultInstance()));
+            assertEquals(Status.Code.UNAUTHENTICATED, e.getStatus().getCode(), String.join(" + ", pair));
+            assertEquals("2 authorization headers: send exactly one 'Bearer TOKEN'", e.getStatus().getDescription());
+        }
+        assertTrue(market().hasResult(), "one header still works");
+    }
+
+    @Test
     void aProviderMayUpdateOnlyItsOwnNodesAndADeniedBatchChangesNothing() throws Exception {
         start(0);
         long before = version();
