@@ -66,6 +66,19 @@ final class SecurityOptions {
         return out;
     }
 
+    /**
+     * The warning for a setup that works but leaks: principals with bearer tokens on a non-loopback bind
+     * without TLS send the tokens across the network in clear (fine behind a mesh that encrypts, which is
+     * why it is a warning and not a refusal).
+     */
+    java.util.Optional<String> plaintextTokenWarning(String bind) {
+        if (auth == null || tlsCert != null || loopback(bind)) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of("tokenflow serve: warning: --auth on " + bind + " without TLS: bearer tokens "
+                + "cross the network in clear; give --tls-cert/--tls-key unless the network encrypts (a service mesh)");
+    }
+
     ServerCredentials serverCredentials() {
         if (tlsCert == null) {
             return InsecureServerCredentials.create();

@@ -48,6 +48,11 @@ final class ServeCommand implements Callable<Integer> {
             description = "Address the gRPC server listens on (default: ${DEFAULT-VALUE}).")
     String bind;
 
+    @Option(names = "--max-streams-per-connection", defaultValue = "256", paramLabel = "N",
+            description = "Calls open at once on one connection (each stalled stream holds about 44 KB); further "
+                    + "calls wait for one to end (default: ${DEFAULT-VALUE}).")
+    int maxStreamsPerConnection;
+
     @Option(names = "--metrics-bind", defaultValue = "127.0.0.1", paramLabel = "ADDRESS",
             description = "Address /metrics listens on; it has no authentication, so it stays on loopback unless "
                     + "given, e.g. 0.0.0.0 for a cluster's Prometheus (default: ${DEFAULT-VALUE}).")
@@ -151,6 +156,10 @@ final class ServeCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--leader-timeout must be at least 30ms, got " + leaderTimeout);
             }
         }
+        if (maxStreamsPerConnection < 1) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--max-streams-per-connection must be >= 1, got " + maxStreamsPerConnection);
+        }
         if (priceHistory < 1) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "--price-history must be >= 1 version, got " + priceHistory);
@@ -168,6 +177,10 @@ final class ServeCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--max-message-bytes must be >= 1024, got " + maxMessageBytes);
         }
         List<ServerInterceptor> access = security.interceptors(bind);
+        security.plaintextTokenWarning(bind).ifPresent(w -> {
+            spec.commandLine().getErr().println(w);
+            spec.commandLine().getErr().flush();
+        });
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(meters);
         new JvmGcMetrics().bindTo(meters);
@@ -182,7 +195,8 @@ final class ServeCommand implements Callable<Integer> {
         OracleServer server = new OracleServer(
                 NettyServerBuilder.forAddress(new InetSocketAddress(bind, port), security.serverCredentials())
                         .directExecutor()
-                        .maxInboundMessageSize(maxMessageBytes),
+                        .maxInboundMessageSize(maxMessageBytes)
+                        .maxConcurrentCallsPerConnection(maxStreamsPerConnection),
                 oracle, meters, Clock.systemUTC(), access);
         try {
             server.start();

@@ -177,4 +177,18 @@ class ServeSecurityTest {
             "--metrics-port", "-1"}, new PrintWriter(new StringWriter()), new PrintWriter(err2, true)));
         assertEquals("tokenflow: invalid input: --tls-cert and --tls-key go together", err2.toString().strip());
     }
+
+    @Test
+    void tokensOnAPublicBindWithoutTlsAreWarnedAbout() {
+        ServeCommand plain = new ServeCommand();
+        new picocli.CommandLine(plain).parseArgs("--bind", "0.0.0.0", "--auth", "auth.json");
+        assertEquals(java.util.Optional.of("tokenflow serve: warning: --auth on 0.0.0.0 without TLS: bearer tokens "
+                + "cross the network in clear; give --tls-cert/--tls-key unless the network encrypts (a service mesh)"),
+                plain.security.plaintextTokenWarning("0.0.0.0"));
+        assertEquals(java.util.Optional.empty(), plain.security.plaintextTokenWarning("127.0.0.1"), "loopback");
+        ServeCommand tls = new ServeCommand();
+        new picocli.CommandLine(tls).parseArgs("--bind", "0.0.0.0", "--auth", "auth.json", "--tls-cert", "c.pem",
+                "--tls-key", "k.pem");
+        assertEquals(java.util.Optional.empty(), tls.security.plaintextTokenWarning("0.0.0.0"), "TLS");
+    }
 }
