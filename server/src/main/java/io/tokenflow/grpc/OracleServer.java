@@ -47,10 +47,12 @@ public final class OracleServer {
         Collections.reverse(chain); // ServerInterceptors calls the last one first
         List<ServerInterceptor> withMetrics = new ArrayList<>(chain);
         withMetrics.add(new RpcMetricsInterceptor(meters));
+        UnparsableRequests unparsable = new UnparsableRequests(meters);
         this.server = builder
-                .addService(ServerInterceptors.intercept(service, withMetrics))
-                .addService(health.getHealthService())
-                .addService(ServerInterceptors.intercept(ProtoReflectionServiceV1.newInstance(), chain))
+                .addService(ServerInterceptors.intercept(unparsable.guard(service.bindService()), withMetrics))
+                .addService(unparsable.guard(health.getHealthService().bindService()))
+                .addService(ServerInterceptors.intercept(
+                        unparsable.guard(ProtoReflectionServiceV1.newInstance().bindService()), chain))
                 .build();
     }
 
