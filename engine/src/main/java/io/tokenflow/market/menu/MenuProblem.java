@@ -89,7 +89,10 @@ public record MenuProblem(
             sum += t.share();
         }
         if (Math.abs(sum - 1) > SHARE_TOLERANCE) {
-            throw new InvalidMenuException("types: the shares add up to " + sum + ", not 1 (within 1e-9)");
+            // 12 digits: enough to show the gap over 1e-9, without the binary tail of 0.6 + 0.3 + 0.2
+            String shown = new java.math.BigDecimal(sum).round(new java.math.MathContext(12))
+                    .stripTrailingZeros().toPlainString();
+            throw new InvalidMenuException("types: the shares add up to " + shown + ", not 1 (within 1e-9)");
         }
         return List.copyOf(types);
     }
