@@ -2,7 +2,7 @@ package io.tokenflow.cli;
 
 import io.tokenflow.client.PricingOracleClient;
 import io.tokenflow.market.io.MenuJson;
-import io.tokenflow.market.menu.MenuFile;
+import io.tokenflow.market.menu.MenuRequest;
 import io.tokenflow.market.menu.MenuSolver;
 import io.tokenflow.market.menu.OriginMenu;
 import io.tokenflow.market.menu.TierMenu;
@@ -96,7 +96,7 @@ final class MenuCommand implements Callable<Integer> {
         if (figure != null && !allOrigins) {
             throw new IllegalArgumentException("--figure draws the menus of every origin: give --all-origins");
         }
-        MenuFile problem = "-".equals(file)
+        MenuRequest problem = "-".equals(file)
                 ? MenuJson.read(new String(System.in.readAllBytes(), StandardCharsets.UTF_8))
                 : MenuJson.read(Path.of(file));
         PrintWriter out = spec.commandLine().getOut();
@@ -125,7 +125,7 @@ final class MenuCommand implements Callable<Integer> {
         return answer(problem, MenuPrices.cleared(ScenarioSource.load(scenario, System.in)), k, out);
     }
 
-    private int answer(MenuFile problem, MenuPrices prices, String k, PrintWriter out) throws IOException {
+    private int answer(MenuRequest problem, MenuPrices prices, String k, PrintWriter out) throws IOException {
         if (!allOrigins) {
             String o = origin != null ? origin : problem.origin().orElseThrow(() -> new IllegalArgumentException(
                     "origin: give --origin, \"origin\" in the file, or --all-origins"));

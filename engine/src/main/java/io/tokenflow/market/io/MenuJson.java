@@ -11,7 +11,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tokenflow.market.menu.CapGrid;
 import io.tokenflow.market.menu.InvalidMenuException;
-import io.tokenflow.market.menu.MenuFile;
+import io.tokenflow.market.menu.MenuRequest;
 import io.tokenflow.market.menu.OriginMenu;
 import io.tokenflow.market.menu.TierMenu;
 import io.tokenflow.market.menu.UserType;
@@ -53,7 +53,7 @@ public final class MenuJson {
 
     private MenuJson() {}
 
-    public static MenuFile read(Path file) throws IOException {
+    public static MenuRequest read(Path file) throws IOException {
         try {
             return read(Files.readString(file));
         } catch (NoSuchFileException e) {
@@ -61,7 +61,7 @@ public final class MenuJson {
         }
     }
 
-    public static MenuFile read(String json) {
+    public static MenuRequest read(String json) {
         JsonNode root;
         try {
             root = MAPPER.readTree(json);
@@ -76,7 +76,7 @@ public final class MenuJson {
         requireObject(root, "menu problem");
         checkFields(root, "", PROBLEM_FIELDS);
         JsonNode cost = root.get("costPerMTokens");
-        return new MenuFile(
+        return new MenuRequest(
                 optionalText(root, "name").orElse("menu"),
                 present(cost) ? OptionalDouble.of(number(cost, "costPerMTokens")) : OptionalDouble.empty(),
                 optionalText(root, "origin"),

@@ -28,7 +28,7 @@ class MenuJsonTest {
 
     @Test
     void readsEveryFieldOfTheFormat() {
-        MenuFile f = MenuJson.read(EXAMPLE);
+        MenuRequest f = MenuJson.read(EXAMPLE);
         assertEquals("chat-ashburn", f.name());
         assertEquals(OptionalDouble.of(0.078), f.costPerMTokens());
         assertEquals(new ValueCurve.Saturating(2000), f.value());
@@ -38,7 +38,7 @@ class MenuJsonTest {
         assertEquals(129, f.caps().size());
         assertEquals(OptionalInt.of(4), f.maxTiers());
 
-        MenuFile located = MenuJson.read("""
+        MenuRequest located = MenuJson.read("""
                 {"origin": "ashburn", "class": "chat",
                  "value": {"kind": "points", "points": [[0, 0], [1000, 0.6], [4000, 0.9], [16000, 1]]},
                  "types": [{"id": "a", "share": 1, "valuePerRequest": 0.01}], "caps": {"max": 16000, "step": 1000}}

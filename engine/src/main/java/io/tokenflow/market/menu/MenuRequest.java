@@ -6,14 +6,15 @@ import java.util.OptionalDouble;
 import java.util.OptionalInt;
 
 /**
- * A menu problem as a file states it: the population, curve and grid always, the cost either given
- * ({@code costPerMTokens}) or to be taken from a cleared market at {@code origin} × {@code class}. Every
- * part is checked when read, so a bad share or curve is reported before any market is cleared.
+ * A menu problem as a file or a TierMenu call states it: the population, curve and grid always, the cost
+ * either given ({@code costPerMTokens}) or to be taken from a cleared market at {@code origin} ×
+ * {@code class}. Every part is checked when made, so a bad share or curve is reported before any market
+ * is cleared or read.
  *
  * @param origin  where the users arise; with {@code classId}, names the market price π(origin, class)
  * @param classId the workload class the users' requests belong to
  */
-public record MenuFile(
+public record MenuRequest(
         String name,
         OptionalDouble costPerMTokens,
         Optional<String> origin,
@@ -23,7 +24,7 @@ public record MenuFile(
         CapGrid caps,
         OptionalInt maxTiers) {
 
-    public MenuFile {
+    public MenuRequest {
         if (name == null || costPerMTokens == null || origin == null || classId == null) {
             throw new InvalidMenuException("name, costPerMTokens, origin and class must be given or empty, not null");
         }
