@@ -73,6 +73,33 @@ class MenuSolverTest {
     }
 
     @Test
+    void theWorkedExampleOfTheDocsByHand() throws IOException {
+        // v slopes 5e-4, 2e-4, 3.3e-5 per token; c = 1e-6 $ per token; virtual values a = 0.002, 0.004, 0.004
+        MenuProblem p = MenuJson.read(resource("menu/three-types.json")).problem();
+        TierMenu m = MenuSolver.solve(p);
+        assertSound(p, m);
+        assertEquals(List.of(1000L, 3000L, 6000L), m.tiers().stream().map(TierMenu.Tier::capTokens).toList());
+        // P1 = 0.01 · 0.5; P2 = P1 + 0.02 · (0.9 − 0.5); P3 = P2 + 0.04 · (1 − 0.9)
+        assertEquals(List.of(0.005, 0.013, 0.017), m.tiers().stream().map(t -> round(t.pricePerRequest())).toList());
+        assertEquals(List.of(0.001, 0.003, 0.006), m.tiers().stream().map(t -> round(t.costFloorPerRequest())).toList());
+        assertEquals(List.of(0.0, 0.005, 0.023), m.choices().stream().map(c -> round(c.surplus())).toList());
+        assertEquals(0.0065, m.profitPerRequest(), 1e-15);
+        // two tiers: plus and max pool at 3000 (0.0064) beats excluding basic (0.0061)
+        MenuProblem two = new MenuProblem("two", 1, p.value(), p.types(), p.caps(), OptionalInt.of(2));
+        TierMenu m2 = MenuSolver.solve(two);
+        assertSound(two, m2);
+        assertEquals(List.of(new TierMenu.Tier(1000, 0.005, 0.001, List.of("basic")),
+                new TierMenu.Tier(3000, m2.tiers().get(1).pricePerRequest(), 0.003, List.of("plus", "max"))), m2.tiers());
+        assertEquals(0.013, m2.tiers().get(1).pricePerRequest(), 1e-15);
+        assertEquals(0.0064, m2.profitPerRequest(), 1e-15);
+        assertEquals(0.0064, MenuBruteForce.solve(two, false).profit(), 1e-9);
+    }
+
+    private static double round(double x) {
+        return Math.round(x * 1e12) / 1e12;
+    }
+
+    @Test
     void aLowTypeWorthLessThanTheRentItCostsIsExcluded() {
         // a_low = 0.5·1 − (3 − 1)·0.5 < 0: serving it would cut the high type's price by more than it pays
         MenuProblem p = problem(0, linearTo(1000), new CapGrid(0, 2000, 500), OptionalInt.empty(),
