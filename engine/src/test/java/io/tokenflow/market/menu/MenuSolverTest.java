@@ -172,7 +172,7 @@ class MenuSolverTest {
     }
 
     @Test
-    void theContractsExampleIsSoundAndMatchesTheFullGridProgram() throws IOException {
+    void theFormatsExampleIsSoundAndMatchesTheFullGridProgram() throws IOException {
         MenuProblem p = MenuJson.read(resource("menu/chat-ashburn.json")).problem();
         TierMenu m = MenuSolver.solve(p);
         assertSound(p, m);
