@@ -346,6 +346,13 @@ final class GrpcPricingOracleClient implements PricingOracleClient {
     }
 
     @Override
+    public TierMenuView tierMenu(String origin, String workloadClass, MenuPopulation population) {
+        Objects.requireNonNull(population, "population");
+        return MenuViews.view(call(() -> stub().tierMenu(MenuViews.request(nullToEmpty(origin),
+                nullToEmpty(workloadClass), population))));
+    }
+
+    @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;

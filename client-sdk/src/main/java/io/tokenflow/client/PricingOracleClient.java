@@ -25,7 +25,7 @@ import java.util.List;
  *
  * <p><b>Retries.</b> One layer only: gRPC's retry policy in the service config of a channel the client
  * makes itself ({@link PricingOracleClientBuilder#target}): up to 3 attempts on UNAVAILABLE for Quote,
- * Route, FeasibleSites, GetMarket, PriceHistory and the four updates (updates set values, so repeating
+ * Route, FeasibleSites, GetMarket, PriceHistory, TierMenu and the four updates (updates set values, so repeating
  * one is harmless). A channel passed in with {@link PricingOracleClientBuilder#channel} keeps its owner's
  * settings. The watch stream reconnects with exponential backoff ({@link PricingOracleClientBuilder#backoff}).
  */
@@ -112,6 +112,16 @@ public interface PricingOracleClient extends AutoCloseable {
 
     /** The local price table: its version, age, and whether the watch stream is connected. */
     TableStatus tableStatus();
+
+    /**
+     * The revenue-optimal token-cap tier menu of {@code population} for users at {@code origin} sending
+     * {@code workloadClass}, priced by the oracle at its current π(origin, class) (asks the oracle).
+     *
+     * @throws OracleInvalidArgumentException a population that breaks the menu format; the message names
+     *                                        the field and value
+     * @throws OracleNotFoundException        unknown origin or class
+     */
+    TierMenuView tierMenu(String origin, String workloadClass, MenuPopulation population);
 
     /** Stops the watch stream and, if the client made its channel, shuts it down. */
     @Override

@@ -118,5 +118,11 @@ final class InProcessOracleClient implements PricingOracleClient {
     }
 
     @Override
+    public io.tokenflow.client.TierMenuView tierMenu(String origin, String workloadClass,
+            io.tokenflow.client.MenuPopulation population) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
     public void close() {}
 }

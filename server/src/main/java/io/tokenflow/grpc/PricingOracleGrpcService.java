@@ -185,6 +185,12 @@ final class PricingOracleGrpcService extends PricingOracleGrpc.PricingOracleImpl
         drain.run();
     }
 
+    @Override
+    public void tierMenu(io.tokenflow.api.v1.TierMenuRequest request,
+            StreamObserver<io.tokenflow.api.v1.TierMenuResponse> response) {
+        unary(response, () -> MenuMessages.response(oracle.tierMenu(MenuMessages.request(request))));
+    }
+
     /** Ends every WatchPrices stream with UNAVAILABLE (so graceful shutdown does not wait on them). */
     void closeWatches() {
         List.copyOf(watches).forEach(PriceWatch::shutdown);

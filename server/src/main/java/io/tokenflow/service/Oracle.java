@@ -91,4 +91,14 @@ public sealed interface Oracle extends AutoCloseable permits LeaderOracle, Repli
     default Runnable subscribe(Consumer<MarketState> listener) {
         return market().subscribe(listener);
     }
+
+    /**
+     * The revenue-optimal tier menu of {@code request}'s population at π(origin, class) of the version
+     * published now.
+     *
+     * @throws io.tokenflow.market.menu.InvalidMenuException a population that breaks the menu format
+     */
+    default PricedMenu tierMenu(io.tokenflow.market.menu.MenuRequest request) {
+        return MenuPricing.price(market(), request);
+    }
 }

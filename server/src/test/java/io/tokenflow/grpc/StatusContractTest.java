@@ -367,13 +367,15 @@ class StatusContractTest {
         calls.put("UpdateLinkCapacity", (s, change) -> s.updateLinkCapacity((UpdateLinkCapacityRequest) change.apply(
                 UpdateLinkCapacityRequest.newBuilder().setWaitForClear(true).addUpdates(LinkCapacityUpdate.newBuilder()
                         .setFromNode("dallas").setToNode("chicago").setCapacityGbps(100)).build())));
+        calls.put("TierMenu", (s, change) -> s.tierMenu((io.tokenflow.api.v1.TierMenuRequest) change.apply(
+                TierMenuRequests.valid())));
         return calls;
     }
 
     static final List<String> UPDATES = List.of("UpdateCapacity", "UpdateDemand", "UpdateElectricityPrice",
             "UpdateLinkCapacity");
     static final List<String> READS = List.of("Quote", "Route", "FeasibleSites", "GetMarket", "WatchPrices",
-            "PriceHistory");
+            "PriceHistory", "TierMenu");
 
     /** Runs a call in a context cancelled after it (so a stream is released); returns how it ended. */
     private static Status run(Runnable call) {
@@ -484,6 +486,11 @@ class StatusContractTest {
                 .exportSettlement(ExportSettlementRequest.newBuilder().setFromVersion(2).setToVersion(1).build())));
         provoke("ExportSettlement", Status.Code.OUT_OF_RANGE, "to_version not cleared yet", () -> drain(ops
                 .exportSettlement(ExportSettlementRequest.newBuilder().setToVersion(1_000_000).build())));
+        provoke("TierMenu", Status.Code.INVALID_ARGUMENT, "shares not adding up to 1", () -> ops.tierMenu(
+                TierMenuRequests.valid().toBuilder().setTypes(0, TierMenuRequests.valid().getTypes(0).toBuilder()
+                        .setShare(0.9)).build()));
+        provoke("TierMenu", Status.Code.NOT_FOUND, "unknown origin", () -> ops.tierMenu(
+                TierMenuRequests.valid().toBuilder().setOrigin("atlantis").build()));
         for (String rpc : UPDATES) {
             provoke(rpc, Status.Code.INVALID_ARGUMENT, "an empty batch", () -> calls.get(rpc).apply(ops,
                     m -> m.toBuilder().clearField(m.getDescriptorForType().findFieldByName("updates")).build()));
@@ -535,7 +542,7 @@ class StatusContractTest {
         closing.add(replica);
         PricingOracleBlockingStub toReplica = as(inProcess(replica, List.of()), null);
         for (String rpc : List.of("Quote", "Route", "FeasibleSites", "GetMarket", "WatchPrices", "PriceHistory",
-                "ExportSettlement")) {
+                "ExportSettlement", "TierMenu")) {
             provoke(rpc, Status.Code.UNAVAILABLE, "on a replica without a version", () -> calls.get(rpc)
                     .apply(toReplica, same));
         }

@@ -111,6 +111,7 @@ class AccessControlTest {
                 .addUpdates(LinkCapacityUpdate.newBuilder().setFromNode("dallas").setToNode("chicago")
                         .setCapacityGbps(100)).build()));
         calls.put("ExportSettlement", s -> s.exportSettlement(ExportSettlementRequest.getDefaultInstance()).hasNext());
+        calls.put("TierMenu", s -> s.tierMenu(io.tokenflow.grpc.TierMenuRequests.valid()));
         return calls;
     }
 
@@ -161,7 +162,7 @@ class AccessControlTest {
                 checked++;
             }
         }
-        assertEquals(33, checked);
+        assertEquals(tokens.size() * calls().size(), checked);
         // every method of the service is exercised above, so a new RPC cannot slip in without a role
         assertEquals(PricingOracleGrpc.getServiceDescriptor().getMethods().stream()
                 .map(io.grpc.MethodDescriptor::getBareMethodName).sorted().toList(),

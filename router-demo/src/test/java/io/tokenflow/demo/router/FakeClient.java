@@ -101,5 +101,11 @@ final class FakeClient implements PricingOracleClient {
     }
 
     @Override
+    public io.tokenflow.client.TierMenuView tierMenu(String origin, String workloadClass,
+            io.tokenflow.client.MenuPopulation population) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
     public void close() {}
 }
