@@ -139,7 +139,9 @@ public final class MarketRecord implements AutoCloseable {
         try {
             log.append(version, clearedAt, full, body);
         } catch (IOException e) {
-            throw new MarketRecordException("the market record in " + dir + " cannot be written (" + e.getMessage()
+            String why = e instanceof java.nio.file.NoSuchFileException ? "no such file " + e.getMessage()
+                    : e.getMessage();
+            throw new MarketRecordException("the market record in " + dir + " cannot be written (" + why
                     + "); no version is published until the server restarts", e);
         }
         previous = now;
