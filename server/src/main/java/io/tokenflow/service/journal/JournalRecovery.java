@@ -65,6 +65,8 @@ final class JournalRecovery {
                 segments.add(file);
             } else if (file.getFileName().toString().endsWith(JournalFiles.SNAPSHOT_TMP_SUFFIX)) {
                 Files.deleteIfExists(file); // a snapshot that never got renamed
+            } else if (file.getFileName().toString().matches("dropped-.*\\.bin\\.tmp")) {
+                Files.deleteIfExists(file); // a copy of a bad tail that never got renamed
             }
         }
         if (newest != null) {

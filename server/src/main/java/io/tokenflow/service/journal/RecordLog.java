@@ -535,7 +535,7 @@ public final class RecordLog implements AutoCloseable {
                                 + " were dropped by retention while they were being read");
                     }
                     // the open segment may grow; read only what was forced when the read began
-                    end = s.bytes() > 0 ? Math.min(s.bytes(), channel.size()) : channel.size();
+                    end = Math.min(s.bytes(), channel.size());
                     pos = 0;
                     InputStream raw = Channels.newInputStream(channel);
                     in = new DataInputStream(new BufferedInputStream(raw, 1 << 16));
