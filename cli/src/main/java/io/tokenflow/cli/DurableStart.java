@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tokenflow.market.model.Scenario;
 import io.tokenflow.service.LeaderOracle;
+import io.tokenflow.service.MarketRecord;
 import io.tokenflow.service.OracleConfig;
 import io.tokenflow.service.journal.UpdateJournal;
 import java.io.IOException;
@@ -18,8 +19,10 @@ import java.util.Locale;
 
 /**
  * {@code tokenflow serve --data-dir}: recovers the market from the data directory (newest snapshot
- * plus journal; a new directory starts from {@code --scenario}) and starts the oracle with the journal,
- * so every update is on disk before it is acknowledged. See docs/oracle.md, "Durability".
+ * plus journal; a new directory starts from {@code --scenario}) and the market record ({@code DIR/record}:
+ * the settlement and prices of every retained version), and starts the oracle with both, so every
+ * update is on disk before it is acknowledged and every version before it is served. See
+ * docs/oracle.md, "Durability".
  */
 final class DurableStart {
     /** The data directory's lock, held (and so referenced) for the life of the process. */
@@ -27,11 +30,13 @@ final class DurableStart {
 
     private DurableStart() {}
 
-    static LeaderOracle start(Path dataDir, int snapshotEvery, Scenario loaded, OracleConfig config,
-            MeterRegistry meters, PrintWriter out) throws IOException {
+    static LeaderOracle start(Path dataDir, int snapshotEvery, MarketRecord.Retention retention, Scenario loaded,
+            OracleConfig config, MeterRegistry meters, PrintWriter out) throws IOException {
         lock(dataDir);
         UpdateJournal.Recovered recovered = UpdateJournal.recover(dataDir, loaded);
-        long firstVersion = recovered.maxVersion() + 1;
+        MarketRecord record = MarketRecord.open(dataDir.resolve("record"), retention, config.clock());
+        // every recorded version was promised in the journal first; the max of both is belt and braces
+        long firstVersion = Math.max(recovered.maxVersion(), record.newestVersion()) + 1;
         if (recovered.fresh()) {
             out.printf(Locale.ROOT, "tokenflow serve: new data directory %s, market '%s' from --scenario%n",
                     dataDir, loaded.name());
@@ -45,22 +50,52 @@ final class DurableStart {
                     recovered.replayed(), recovered.lastSeq(), firstVersion);
         }
         for (String torn : recovered.tornTails()) {
-            out.printf(Locale.ROOT, "tokenflow serve: dropped a torn journal tail: %s%n", torn);
+            out.printf(Locale.ROOT, "tokenflow serve: dropped the journal's bad tail record: %s%n", torn);
         }
-        UpdateJournal journal = UpdateJournal.open(dataDir, recovered, firstVersion, snapshotEvery);
+        for (String torn : record.badTails()) {
+            out.printf(Locale.ROOT, "tokenflow serve: dropped the market record's bad tail record: %s%n", torn);
+        }
+        if (record.oldestVersion() > 0) {
+            out.printf(Locale.ROOT, "tokenflow serve: market record: versions %d to %d retained (%d segment%s, %s;"
+                    + " keeping %s)%n", record.oldestVersion(), record.newestVersion(), record.segments(),
+                    record.segments() == 1 ? "" : "s", size(record.bytes()), describe(retention));
+        }
+        UpdateJournal journal;
+        try {
+            journal = UpdateJournal.open(dataDir, recovered, firstVersion, snapshotEvery);
+        } catch (IOException | RuntimeException e) {
+            record.close();
+            throw e;
+        }
         try {
             LeaderOracle oracle = LeaderOracle.startDurable(recovered.scenario(), config, meters, firstVersion,
-                    recovered.lastSeq(), journal);
+                    recovered.lastSeq(), journal, record);
             Gauge.builder("tokenflow.journal.forces", journal, UpdateJournal::forces)
                     .description("fsyncs of the update journal (each covers every record queued before it)")
                     .register(meters);
             Gauge.builder("tokenflow.journal.records", journal, UpdateJournal::records)
                     .description("update journal records written and forced").register(meters);
+            Gauge.builder("tokenflow.record.bytes", record, MarketRecord::bytes).baseUnit("bytes")
+                    .description("Disk used by the market record (settlements and prices of the retained versions)")
+                    .register(meters);
+            Gauge.builder("tokenflow.record.oldest.version", record, MarketRecord::oldestVersion)
+                    .description("The oldest version ExportSettlement and PriceHistory can still read").register(meters);
             return oracle;
         } catch (RuntimeException e) {
             journal.close();
+            record.close();
             throw e;
         }
+    }
+
+    private static String size(long bytes) {
+        return bytes < 1_000_000 ? String.format(Locale.ROOT, "%.1f kB", bytes / 1e3)
+                : String.format(Locale.ROOT, "%.1f MB", bytes / 1e6);
+    }
+
+    static String describe(MarketRecord.Retention retention) {
+        return "the last " + retention.versions() + " versions" + (retention.age() == null ? ""
+                : ", none older than " + retention.age().toString().substring(2).toLowerCase(Locale.ROOT));
     }
 
     /** One server per data directory: an OS file lock on DIR/LOCK, released when the process ends, even by SIGKILL. */

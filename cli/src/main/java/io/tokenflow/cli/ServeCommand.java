@@ -14,6 +14,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tokenflow.grpc.OracleServer;
 import io.tokenflow.market.model.Scenario;
 import io.tokenflow.service.LeaderOracle;
+import io.tokenflow.service.MarketRecord;
 import io.tokenflow.service.MarketState;
 import io.tokenflow.service.Oracle;
 import io.tokenflow.service.OracleConfig;
@@ -73,14 +74,16 @@ final class ServeCommand implements Callable<Integer> {
             description = "A re-clear running longer fails and answers turn stale, e.g. 500ms, 10s (default: ${DEFAULT-VALUE}).")
     Duration clearTimeout;
 
-    @Option(names = "--settlement-history", defaultValue = "4096", paramLabel = "VERSIONS",
-            description = "Cleared versions whose settlement stays exportable (default: ${DEFAULT-VALUE}).")
-    int settlementHistory;
+    @Option(names = "--settlement-history", paramLabel = "VERSIONS",
+            description = "Without --data-dir: cleared versions whose settlement stays exportable, in memory"
+                    + " (default: 4096). With --data-dir the market record answers exports (--record-versions).")
+    Integer settlementHistory;
 
-    @Option(names = "--price-history", defaultValue = "4096", paramLabel = "VERSIONS",
-            description = "Cleared versions whose prices and causes PriceHistory answers; each costs about 56"
-                    + " bytes per origin x class whose price it moved (default: ${DEFAULT-VALUE}).")
-    int priceHistory;
+    @Option(names = "--price-history", paramLabel = "VERSIONS",
+            description = "Cleared versions whose prices and causes PriceHistory answers from memory; each costs"
+                    + " about 56 bytes per origin x class whose price it moved (default: 4096; with --data-dir 256,"
+                    + " older versions being read from the market record).")
+    Integer priceHistory;
 
     @Option(names = "--max-batch", defaultValue = "10000", paramLabel = "UPDATES",
             description = "Most updates one update call may carry (default: ${DEFAULT-VALUE}).")
@@ -106,6 +109,20 @@ final class ServeCommand implements Callable<Integer> {
             description = "With --data-dir: snapshot and compact the journal every RECORDS update calls (default: ${DEFAULT-VALUE}).")
     int snapshotEvery;
 
+    @Option(names = "--record-versions", defaultValue = "" + RECORD_VERSIONS, paramLabel = "VERSIONS",
+            description = "With --data-dir: keep the settlement and prices of the last VERSIONS versions in DIR/record,"
+                    + " for ExportSettlement and PriceHistory (disk per version: docs/operations.md) (default:"
+                    + " ${DEFAULT-VALUE}).")
+    long recordVersions;
+
+    @Option(names = "--record-age", converter = DurationConverter.class, paramLabel = "DURATION",
+            description = "With --data-dir: also drop recorded versions cleared longer ago than DURATION, e.g. 90d"
+                    + " (default: no age limit).")
+    Duration recordAge;
+
+    /** --record-versions' default. */
+    static final long RECORD_VERSIONS = 100_000;
+
     @Option(names = "--follow", paramLabel = "HOST:PORT",
             description = "Run as a read replica of the leader at HOST:PORT: answer reads from a copy of its versions"
                     + " (kept through WatchPrices and GetMarket), refuse updates. Excludes --data-dir and the market"
@@ -128,7 +145,7 @@ final class ServeCommand implements Callable<Integer> {
 
     /** Options that make no sense on a read replica (it has no market of its own and takes no updates). */
     private static final List<String> LEADER_ONLY = List.of("--data-dir", "--snapshot-every", "--scenario",
-            "--solver", "--unserved-penalty", "--clear-timeout", "--max-batch");
+            "--solver", "--unserved-penalty", "--clear-timeout", "--max-batch", "--record-versions", "--record-age");
 
     @Override
     public Integer call() throws Exception {
@@ -160,17 +177,36 @@ final class ServeCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "--max-streams-per-connection must be >= 1, got " + maxStreamsPerConnection);
         }
-        if (priceHistory < 1) {
+        if (dataDir == null) {
+            for (String o : List.of("--record-versions", "--record-age")) {
+                if (parsed.hasMatchedOption(o)) {
+                    throw new picocli.CommandLine.ParameterException(spec.commandLine(), o + " needs --data-dir");
+                }
+            }
+        } else if (settlementHistory != null) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--settlement-history bounds the"
+                    + " in-memory history without --data-dir; with --data-dir every export reads the market record,"
+                    + " kept by --record-versions and --record-age");
+        }
+        int prices = priceHistory != null ? priceHistory : dataDir != null ? 256 : 4096;
+        if (prices < 1) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                    "--price-history must be >= 1 version, got " + priceHistory);
+                    "--price-history must be >= 1 version, got " + prices);
+        }
+        MarketRecord.Retention retention;
+        try {
+            retention = new MarketRecord.Retention(recordVersions, recordAge);
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--record-versions/--record-age: "
+                    + e.getMessage());
         }
         Scenario loaded = follow == null ? marketOptions.load() : null;
         OracleConfig config = OracleConfig.builder()
                 .solverKind(marketOptions.solver)
                 .defaultUnservedPenaltyPerMTokens(unservedPenalty)
                 .clearTimeout(clearTimeout)
-                .settlementHistory(settlementHistory)
-                .priceHistory(priceHistory)
+                .settlementHistory(settlementHistory != null ? settlementHistory : 4096)
+                .priceHistory(prices)
                 .maxBatchSize(maxBatch)
                 .build();
         if (maxMessageBytes < 1024) {
@@ -190,7 +226,7 @@ final class ServeCommand implements Callable<Integer> {
         ReplicaOracle replica = follow == null ? null : ReplicaOracle.following(config, meters, follow);
         Oracle oracle = replica != null ? replica
                 : dataDir == null ? LeaderOracle.start(loaded, config, meters)
-                : DurableStart.start(dataDir, snapshotEvery, loaded, config, meters, out);
+                : DurableStart.start(dataDir, snapshotEvery, retention, loaded, config, meters, out);
         // handlers never block (waits are futures), so they run on the transport threads
         OracleServer server = new OracleServer(
                 NettyServerBuilder.forAddress(new InetSocketAddress(bind, port), security.serverCredentials())
@@ -251,7 +287,7 @@ final class ServeCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Reads 500ms, 10s, 2m or an ISO-8601 duration (PT10S). */
+    /** Reads 500ms, 10s, 2m, 1h, 90d or an ISO-8601 duration (PT10S). */
     static final class DurationConverter implements picocli.CommandLine.ITypeConverter<Duration> {
         @Override
         public Duration convert(String value) {
@@ -269,10 +305,13 @@ final class ServeCommand implements Callable<Integer> {
                 if (v.endsWith("h")) {
                     return Duration.ofMinutes(Long.parseLong(v.substring(0, v.length() - 1)) * 60);
                 }
+                if (v.endsWith("d")) {
+                    return Duration.ofDays(Long.parseLong(v.substring(0, v.length() - 1)));
+                }
                 return Duration.parse(value);
             } catch (RuntimeException e) {
                 throw new picocli.CommandLine.TypeConversionException(
-                        "'" + value + "' is not a duration (use e.g. 500ms, 10s, 2m, 1h or PT10S)");
+                        "'" + value + "' is not a duration (use e.g. 500ms, 10s, 2m, 1h, 90d or PT10S)");
             }
         }
     }

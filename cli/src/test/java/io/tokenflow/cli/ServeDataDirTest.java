@@ -23,4 +23,29 @@ class ServeDataDirTest {
         assertTrue(err.toString().contains("JournalCorruptException") && err.toString().contains("cannot be read"),
                 err::toString);
     }
+
+    private static String[] run(int expectedExit, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = TokenflowCommand.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        assertEquals(expectedExit, exit, () -> out + "\n" + err);
+        return new String[] {out.toString(), err.toString()};
+    }
+
+    @Test
+    void theRecordOptionsNeedADataDirAndSaneValues(@TempDir Path dir) {
+        String d = dir.toString();
+        assertTrue(run(2, "serve", "--record-versions", "5", "--port", "0", "--metrics-port", "-1")[1]
+                .contains("--record-versions needs --data-dir"));
+        assertTrue(run(2, "serve", "--record-age", "30d", "--port", "0", "--metrics-port", "-1")[1]
+                .contains("--record-age needs --data-dir"));
+        String err = run(2, "serve", "--data-dir", d, "--record-versions", "0", "--port", "0", "--metrics-port",
+                "-1")[1];
+        assertTrue(err.contains("record retention must keep >= 1 version, got 0"), err);
+        err = run(2, "serve", "--data-dir", d, "--settlement-history", "100", "--port", "0", "--metrics-port", "-1")[1];
+        assertTrue(err.contains("--settlement-history bounds the in-memory history without --data-dir"), err);
+        err = run(2, "serve", "--follow", "127.0.0.1:1", "--record-versions", "5", "--port", "0",
+                "--metrics-port", "-1")[1];
+        assertTrue(err.contains("--follow cannot be combined with --record-versions"), err);
+    }
 }

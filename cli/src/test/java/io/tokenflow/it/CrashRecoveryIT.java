@@ -4,18 +4,26 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.StreamObserver;
 import io.tokenflow.api.v1.Capacity;
 import io.tokenflow.api.v1.CapacityUpdate;
 import io.tokenflow.api.v1.Demand;
 import io.tokenflow.api.v1.DemandUpdate;
 import io.tokenflow.api.v1.GetMarketRequest;
 import io.tokenflow.api.v1.GetMarketResponse;
+import io.tokenflow.api.v1.PriceHistoryRequest;
+import io.tokenflow.api.v1.PricePoint;
+import io.tokenflow.api.v1.PriceTable;
 import io.tokenflow.api.v1.PricingOracleGrpc;
 import io.tokenflow.api.v1.UpdateCapacityRequest;
 import io.tokenflow.api.v1.UpdateDemandRequest;
+import io.tokenflow.api.v1.WatchRequest;
+import io.tokenflow.cli.TokenflowCommand;
 import io.tokenflow.market.clearing.MarketClearing;
 import io.tokenflow.market.clearing.SolverKind;
 import io.tokenflow.market.model.MarketUpdate;
@@ -24,15 +32,20 @@ import io.tokenflow.market.scenarios.EmbeddedScenarios;
 import io.tokenflow.market.solution.ClearingResult;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -59,7 +72,23 @@ import org.junit.jupiter.api.io.TempDir;
  *       capacities and demands GetMarket reports, must-serve classes given the serve-mode default
  *       penalty, cleared with GLOP in this JVM: every price equal within 1e-6.</li>
  * </ul>
- * Finally a SIGTERM (clean shutdown, final snapshot) and one more restart recover the same market.
+ * <p>Issue 15, the market record, checked at the same restarts:
+ * <ul>
+ *   <li><b>billing resumes exactly once</b>: after every (re)start, {@code tokenflow settlement export
+ *       --from-version N} with the cursor the previous export printed on standard error (every fifth
+ *       and the last through the {@code ./tokenflow} launcher, the others the same command in this JVM); concatenated,
+ *       the exports hold every version exactly once, in order, ending at the version current then, and
+ *       a final export of everything equals them amount for amount (the JSON text of every line; only
+ *       {@code superseded_at} may be added to a version exported while it was current);</li>
+ *   <li><b>nothing served is lost</b>: every version a WatchPrices stream saw during a burst is in the
+ *       exports after the kill, and its price (of three origin x class pairs) equals the PriceHistory
+ *       point of that version bit for bit;</li>
+ *   <li><b>PriceHistory keeps every pre-crash point</b>: for those pairs it has a point for exactly the
+ *       exported versions, and every point seen after an earlier restart comes back equal, causes
+ *       included.</li>
+ * </ul>
+ * Finally a SIGTERM (clean shutdown, final snapshot) and one more restart recover the same market, and
+ * the whole record.
  */
 class CrashRecoveryIT {
     private static final Pattern LISTENING = Pattern.compile("listening on ([0-9.]+):(\\d+)");
@@ -104,6 +133,7 @@ class CrashRecoveryIT {
                             .getMarket(GetMarketRequest.getDefaultInstance());
                     Map<String, Double> recovered = keys(market);
                     long version = market.getMarketVersion();
+                    exportAndCheckRecord(repo, port, stub, market, trial);
                     if (values != null) {
                         String t = "after restart " + trial + ": ";
                         assertTrue(version > previousMax, t + "market_version " + version
@@ -135,6 +165,7 @@ class CrashRecoveryIT {
                     acknowledgedThisTrial.set(0);
                     AtomicBoolean stop = new AtomicBoolean();
                     AtomicLong maxAcknowledged = new AtomicLong(version);
+                    watch(channel);
                     List<String> keys = new ArrayList<>(values.keySet());
                     List<Thread> writers = new ArrayList<>();
                     Map<String, Double> acked = new ConcurrentHashMap<>(values);
@@ -174,6 +205,9 @@ class CrashRecoveryIT {
                 assertEquals(values, keys(market), "after SIGTERM and a restart");
                 assertTrue(market.getMarketVersion() > previousMax, "after SIGTERM: version went back");
                 checkPrices(base, market, "after SIGTERM and a restart: ");
+                PricingOracleGrpc.PricingOracleBlockingStub stub = PricingOracleGrpc.newBlockingStub(channel);
+                exportAndCheckRecord(repo, port, stub, market, TRIALS + 1);
+                checkWholeRecord(repo, port);
             } finally {
                 channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
             }
@@ -181,15 +215,203 @@ class CrashRecoveryIT {
             System.out.println("CrashRecoveryIT: the server's output:\n" + allOutput);
             throw t;
         }
-        int torn = count(allOutput.toString(), "dropped a torn journal tail");
+        int torn = count(allOutput.toString(), "dropped the journal's bad tail record");
+        int tornRecord = count(allOutput.toString(), "dropped the market record's bad tail record");
         System.out.printf("CrashRecoveryIT: %d/%d SIGKILL trials survived, %d acknowledged updates checked, %d calls"
-                + " in flight at the kills (%d of them found applied), %d torn tails dropped; journal: %d records in"
-                + " %d fsyncs (%.1f per fsync, just before the kills); %.1f s%n",
-                survived, TRIALS, acknowledgedChecked, callsInFlightAtKill, inFlightFoundDurable, torn,
+                + " in flight at the kills (%d of them found applied), %d journal and %d record bad tails dropped;"
+                + " journal: %d records in %d fsyncs (%.1f per fsync, just before the kills); record: %d versions in"
+                + " %d exports (%d through ./tokenflow; %.1f s of them), %d served prices compared, %d price points"
+                + " checked again after a restart; %.1f s%n",
+                survived, TRIALS, acknowledgedChecked, callsInFlightAtKill, inFlightFoundDurable, torn, tornRecord,
                 journalRecords, journalForces, journalForces == 0 ? 0.0 : (double) journalRecords / journalForces,
+                exported.size(), exports, launcherExports, exportNanos / 1e9, servedChecked, pointsChecked,
                 (System.nanoTime() - started) / 1e9);
         assertEquals(TRIALS, survived);
         assertTrue(acknowledgedChecked > TRIALS, "too few updates were acknowledged to check anything");
+    }
+
+    // ---- the market record (issue 15) ----
+
+    private static final Pattern NEXT_EXPORT = Pattern.compile(
+            "tokenflow: exported (\\d+) versions?; next export: --from-version (\\d+)");
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Every export's lines, concatenated in the order exported. */
+    private final List<ObjectNode> exported = new ArrayList<>();
+    private long cursor; // 0: the first export starts at the oldest retained
+    private int exports;
+    private int launcherExports;
+    private long exportNanos;
+    /** The origin x class pairs whose PriceHistory is followed, and every point seen of each. */
+    private final List<String[]> pairs = new ArrayList<>();
+    private final Map<String, Map<Long, PricePoint>> points = new HashMap<>();
+    /** The tables a WatchPrices stream saw during the current burst, by version. */
+    private final Map<Long, PriceTable> served = new ConcurrentHashMap<>();
+    private long servedChecked;
+    private long pointsChecked;
+
+    /** Watches every class during the burst; the kill ends the stream. */
+    private void watch(ManagedChannel channel) {
+        served.clear();
+        PricingOracleGrpc.newStub(channel).watchPrices(WatchRequest.getDefaultInstance(),
+                new StreamObserver<>() {
+                    @Override
+                    public void onNext(PriceTable table) {
+                        served.put(table.getMarketVersion(), table);
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                        // the kill
+                    }
+
+                    @Override
+                    public void onCompleted() {}
+                });
+    }
+
+    /**
+     * Runs {@code tokenflow settlement export --from-version FROM}: through the {@code ./tokenflow} launcher
+     * (a process of its own) if {@code launcher}, else the same command in this JVM (a launcher costs
+     * about 1.5 s of JVM start, and the server it talks to is the process under test either way). Its
+     * JSONL lines; {@code next[0]} is the cursor it printed on standard error.
+     */
+    private List<ObjectNode> export(Path repo, int port, long from, long[] next, boolean launcher) throws Exception {
+        String[] args = {"settlement", "export", "--target", "127.0.0.1:" + port, "--format", "jsonl",
+            "--from-version", Long.toString(from)};
+        long t0 = System.nanoTime();
+        String stdout;
+        String stderr;
+        int exit;
+        if (launcher) {
+            Path out = Files.createTempFile("export", ".jsonl");
+            Path err = Files.createTempFile("export", ".err");
+            try {
+                List<String> command = new ArrayList<>(List.of(repo.resolve("tokenflow").toString()));
+                command.addAll(List.of(args));
+                ProcessBuilder export = new ProcessBuilder(command).directory(repo.toFile())
+                        .redirectOutput(out.toFile()).redirectError(err.toFile());
+                // a short-lived client: the JIT's first tier only starts it in about half the time
+                export.environment().put("JDK_JAVA_OPTIONS", "-XX:TieredStopAtLevel=1");
+                Process p = export.start();
+                assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the export did not finish");
+                exit = p.exitValue();
+                stdout = Files.readString(out);
+                stderr = Files.readString(err);
+            } finally {
+                Files.deleteIfExists(out);
+                Files.deleteIfExists(err);
+            }
+            launcherExports++;
+        } else {
+            StringWriter out = new StringWriter();
+            StringWriter err = new StringWriter();
+            exit = TokenflowCommand.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+            stdout = out.toString();
+            stderr = err.toString();
+        }
+        exportNanos += System.nanoTime() - t0;
+        exports++;
+        assertEquals(0, exit, "export --from-version " + from + " failed: " + stderr);
+        Matcher m = NEXT_EXPORT.matcher(stderr);
+        assertTrue(m.find(), "no cursor on standard error: " + stderr);
+        List<ObjectNode> lines = new ArrayList<>();
+        for (String line : stdout.split("\n")) {
+            if (!line.isBlank()) {
+                lines.add((ObjectNode) JSON.readTree(line));
+            }
+        }
+        assertEquals(Long.parseLong(m.group(1)), lines.size(), "the count it printed");
+        next[0] = Long.parseLong(m.group(2));
+        return lines;
+    }
+
+    private static long version(ObjectNode line) {
+        return Long.parseLong(line.get("market_version").asText());
+    }
+
+    /**
+     * The export from the cursor (exactly once: every line new and in order, ending at the current
+     * version), the served versions of the burst before (all in the record, prices equal to PriceHistory's),
+     * and PriceHistory of the followed pairs (a point per exported version; every earlier point unchanged).
+     */
+    private void exportAndCheckRecord(Path repo, int port, PricingOracleGrpc.PricingOracleBlockingStub stub,
+            GetMarketResponse market, int trial) throws Exception {
+        String t = "at start " + trial + ": ";
+        long[] next = new long[1];
+        List<ObjectNode> lines = export(repo, port, cursor, next, trial % 5 == 0);
+        long last = exported.isEmpty() ? 0 : version(exported.get(exported.size() - 1));
+        for (ObjectNode line : lines) {
+            long v = version(line);
+            assertTrue(v > last, t + "version " + v + " exported again or out of order (after " + last + ")");
+            assertTrue(v >= cursor, t + "version " + v + " is before the cursor " + cursor);
+            last = v;
+        }
+        assertTrue(!lines.isEmpty() && last == market.getMarketVersion(), t + "the export ends at " + last
+                + ", not at the current version " + market.getMarketVersion());
+        assertEquals(last + 1, next[0], t + "the cursor printed");
+        exported.addAll(lines);
+        cursor = next[0];
+
+        if (pairs.isEmpty()) {
+            for (int i = 0; i < 3; i++) {
+                io.tokenflow.api.v1.NodePrice p = market.getResult().getPrices(i * 5);
+                pairs.add(new String[] {p.getNode(), p.getWorkloadClass()});
+            }
+        }
+        Set<Long> versions = new HashSet<>();
+        exported.forEach(l -> versions.add(version(l)));
+        for (Long v : served.keySet()) {
+            assertTrue(versions.contains(v), t + "version " + v + " was served before the kill but is not in the"
+                    + " record");
+        }
+        List<Long> expectedVersions = exported.stream().map(CrashRecoveryIT::version).toList();
+        for (String[] pair : pairs) {
+            String key = pair[0] + "/" + pair[1];
+            List<PricePoint> history = stub.withDeadlineAfter(30, TimeUnit.SECONDS)
+                    .priceHistory(PriceHistoryRequest.newBuilder().setOrigin(pair[0])
+                            .setWorkloadClass(pair[1]).build()).getPointsList();
+            assertEquals(expectedVersions, history.stream().map(PricePoint::getMarketVersion)
+                    .toList(), t + "PriceHistory of " + key + " has a point for exactly the exported versions");
+            Map<Long, PricePoint> seen = points.computeIfAbsent(key, k -> new HashMap<>());
+            for (PricePoint point : history) {
+                PricePoint before = seen.get(point.getMarketVersion());
+                if (before != null) {
+                    assertEquals(before, point, t + key + " version " + point.getMarketVersion()
+                            + " changed across the restart");
+                    pointsChecked++;
+                }
+                seen.put(point.getMarketVersion(), point);
+                PriceTable table = served.get(point.getMarketVersion());
+                if (table != null) {
+                    double price = table.getPricesList().stream()
+                            .filter(p -> p.getNode().equals(pair[0]) && p.getWorkloadClass().equals(pair[1]))
+                            .findFirst().orElseThrow().getPricePerMTokens();
+                    assertEquals(Double.doubleToRawLongBits(price), Double.doubleToRawLongBits(
+                            point.getPricePerMTokens()), t + key + " version " + point.getMarketVersion()
+                            + ": served " + price + ", recorded " + point.getPricePerMTokens());
+                    servedChecked++;
+                }
+            }
+        }
+    }
+
+    /** One export of everything equals the concatenated exports, line for line (superseded_at aside). */
+    private void checkWholeRecord(Path repo, int port) throws Exception {
+        long[] next = new long[1];
+        List<ObjectNode> all = export(repo, port, 0, next, true);
+        assertEquals(exported.stream().map(CrashRecoveryIT::version).toList(),
+                all.stream().map(CrashRecoveryIT::version).toList(), "every version exactly once");
+        for (int i = 0; i < all.size(); i++) {
+            ObjectNode first = exported.get(i).deepCopy();
+            ObjectNode now = all.get(i).deepCopy();
+            if (first.has("superseded_at")) {
+                assertEquals(first.get("superseded_at"), now.get("superseded_at"), "version " + version(now));
+            }
+            first.remove("superseded_at");
+            now.remove("superseded_at");
+            assertEquals(first.toString(), now.toString(), "version " + version(now) + ": the amounts first exported");
+        }
+        assertEquals(version(all.get(all.size() - 1)) + 1, next[0]);
     }
 
     /** Per key, the value of the call in flight when the server died (its writer stopped there). */

@@ -28,9 +28,9 @@ import io.tokenflow.api.v1.UpdateLinkCapacityRequest;
 import io.tokenflow.api.v1.UpdateLinkCapacityResponse;
 import io.tokenflow.market.model.MarketUpdate;
 import io.tokenflow.service.Oracle;
+import io.tokenflow.service.SettlementStream;
 import io.tokenflow.service.UpdateReceipt;
 import java.time.Clock;
-import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -145,7 +145,7 @@ final class PricingOracleGrpcService extends PricingOracleGrpc.PricingOracleImpl
 
     @Override
     public void exportSettlement(ExportSettlementRequest request, StreamObserver<SettlementRecord> response) {
-        List<io.tokenflow.service.SettlementRecord> records;
+        SettlementStream records;
         try {
             oracle.state(); // a replica without a version yet: UNAVAILABLE (it has no records either)
             long from = request.getFromVersion();
@@ -156,29 +156,40 @@ final class PricingOracleGrpcService extends PricingOracleGrpc.PricingOracleImpl
                 }
                 from = oracle.versionInForceAt(RequestFields.optionalTime("from_time", true, request.getFromTime()));
             }
-            records = oracle.settlements(from, request.getToVersion());
+            records = oracle.settlementStream(from, request.getToVersion());
         } catch (RuntimeException e) {
             response.onError(StatusMapping.toStatus(e));
             return;
         }
-        // send as fast as the client reads (flow control), not all at once into memory
+        // send as fast as the client reads (flow control), not all at once into memory; with a data
+        // directory the records are read from disk one at a time as they are sent
         ServerCallStreamObserver<SettlementRecord> stream = (ServerCallStreamObserver<SettlementRecord>) response;
-        Iterator<io.tokenflow.service.SettlementRecord> next = records.iterator();
         boolean[] finished = {false};
         Runnable drain = () -> {
             synchronized (finished) {
-                while (!finished[0] && stream.isReady() && next.hasNext()) {
-                    stream.onNext(ProtoMapping.settlementRecord(next.next()));
-                }
-                if (!finished[0] && !next.hasNext()) {
-                    finished[0] = true;
-                    stream.onCompleted();
+                try {
+                    while (!finished[0] && stream.isReady() && records.hasNext()) {
+                        stream.onNext(ProtoMapping.settlementRecord(records.next()));
+                    }
+                    if (!finished[0] && !records.hasNext()) {
+                        finished[0] = true;
+                        records.close();
+                        stream.onCompleted();
+                    }
+                } catch (RuntimeException e) {
+                    // e.g. retention dropped the versions still to send (OUT_OF_RANGE), or a damaged record
+                    if (!finished[0]) {
+                        finished[0] = true;
+                        records.close();
+                        stream.onError(StatusMapping.toStatus(e));
+                    }
                 }
             }
         };
         stream.setOnCancelHandler(() -> {
             synchronized (finished) {
                 finished[0] = true;
+                records.close();
             }
         });
         stream.setOnReadyHandler(drain);

@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
@@ -45,14 +46,22 @@ public final class LeaderOracle implements Oracle {
     private final Counter acceptedUpdates;
     /** With a journal an update is acknowledged once it is on disk; null: at once. */
     private final UpdateLog journal;
+    /** With a data directory every version is written here before it is published; null: none. */
+    private final MarketRecord record;
     private volatile boolean closed;
 
     private LeaderOracle(Scenario scenario, OracleConfig config, MeterRegistry meters,
-            Function<Scenario, ClearingEngine> engines, long firstVersion, long lastSeq, UpdateLog journal) {
+            Function<Scenario, ClearingEngine> engines, long firstVersion, long lastSeq, UpdateLog journal,
+            MarketRecord record) {
         if (firstVersion < 1) {
             throw new IllegalArgumentException("the first version must be >= 1, got " + firstVersion);
         }
+        if (record != null && firstVersion <= record.newestVersion()) {
+            throw new IllegalArgumentException("the first version " + firstVersion + " must be above every version"
+                    + " recorded before, " + record.newestVersion());
+        }
         this.journal = journal;
+        this.record = record;
         this.config = config;
         this.meters = meters;
         this.guard = new SolverGuard(config, meters);
@@ -84,8 +93,15 @@ public final class LeaderOracle implements Oracle {
         reclearTimer.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
         this.queue = new UpdateQueue(first.scenario(), firstVersion, lastSeq, journal);
         // a leader publishes before anyone can read it, so this message is never seen
-        this.market = new PublishedMarket(config, meters, "the leader has not cleared its first version");
-        market.publish(firstVersion, config.clock().instant(), first.scenario(), first.result(), VersionCauses.INITIAL);
+        this.market = new PublishedMarket(config, meters, "the leader has not cleared its first version", record);
+        try {
+            market.publish(firstVersion, config.clock().instant(), first.scenario(), first.result(),
+                    VersionCauses.INITIAL);
+        } catch (RuntimeException e) {
+            guard.runLast(engine::close, 5);
+            guard.close();
+            throw e;
+        }
         Gauge.builder("tokenflow.updates.pending", queue, UpdateQueue::pendingCount)
                 .description("Accepted updates waiting for the next re-clear").register(meters);
         this.reclearLoop = new Thread(this::reclearLoop, "tokenflow-reclear");
@@ -107,7 +123,7 @@ public final class LeaderOracle implements Oracle {
     /** As {@link #start(Scenario, OracleConfig, MeterRegistry)} with another engine (tests inject failing ones). */
     public static LeaderOracle start(Scenario scenario, OracleConfig config, MeterRegistry meters,
             Function<Scenario, ClearingEngine> engines) {
-        return new LeaderOracle(scenario, config, meters, engines, 1, 0, null);
+        return new LeaderOracle(scenario, config, meters, engines, 1, 0, null, null);
     }
 
     /**
@@ -125,7 +141,28 @@ public final class LeaderOracle implements Oracle {
     /** As {@link #startDurable(Scenario, OracleConfig, MeterRegistry, long, long, UpdateLog)} with another engine. */
     public static LeaderOracle startDurable(Scenario recovered, OracleConfig config, MeterRegistry meters,
             long firstVersion, long lastSeq, UpdateLog journal, Function<Scenario, ClearingEngine> engines) {
-        return new LeaderOracle(recovered, config, meters, engines, firstVersion, lastSeq, journal);
+        return new LeaderOracle(recovered, config, meters, engines, firstVersion, lastSeq, journal, null);
+    }
+
+    /**
+     * As {@link #startDurable(Scenario, OracleConfig, MeterRegistry, long, long, UpdateLog)}, also keeping
+     * every version in {@code record} (settlement, prices, causes), written and forced to disk before the
+     * version is published; {@code firstVersion} must be above every version recorded. Exports and
+     * PriceHistory then reach back as far as the record retains. The leader closes the record when it
+     * closes.
+     */
+    public static LeaderOracle startDurable(Scenario recovered, OracleConfig config, MeterRegistry meters,
+            long firstVersion, long lastSeq, UpdateLog journal, MarketRecord record) {
+        return startDurable(recovered, config, meters, firstVersion, lastSeq, journal, record,
+                s -> new WarmClearingEngine(s, config.solverKind(), config.clearTimeout()));
+    }
+
+    /** As {@link #startDurable(Scenario, OracleConfig, MeterRegistry, long, long, UpdateLog, MarketRecord)} with another engine. */
+    public static LeaderOracle startDurable(Scenario recovered, OracleConfig config, MeterRegistry meters,
+            long firstVersion, long lastSeq, UpdateLog journal, MarketRecord record,
+            Function<Scenario, ClearingEngine> engines) {
+        return new LeaderOracle(recovered, config, meters, engines, firstVersion, lastSeq, journal,
+                Objects.requireNonNull(record, "record"));
     }
 
     /** Every must-serve class gets ρ, so the live market always clears (over-demand is priced, not an outage). */
@@ -250,6 +287,17 @@ public final class LeaderOracle implements Oracle {
                 } catch (InterruptedException interrupted) {
                     return;
                 }
+            } catch (MarketRecordException e) {
+                // the version is not on disk, so it is not published; the record takes no more until a restart
+                queue.failed(batch);
+                onFailure(batch, new ReclearFailedException(ReclearFailedException.Reason.RECORD, e.getMessage(), e));
+                try {
+                    if (queue.awaitClose(UpdateQueue.nanos(config.retryDelay()))) {
+                        return;
+                    }
+                } catch (InterruptedException interrupted) {
+                    return;
+                }
             } catch (RuntimeException e) {
                 // a bug in publishing, not in the solver: keep the batch and the loop alive
                 queue.failed(batch);
@@ -294,6 +342,9 @@ public final class LeaderOracle implements Oracle {
         guard.close();
         if (journal != null) {
             journal.close(); // writes what is queued and a final snapshot
+        }
+        if (record != null) {
+            record.close(); // every version is on disk already
         }
     }
 }

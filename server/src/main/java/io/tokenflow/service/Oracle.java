@@ -77,6 +77,11 @@ public sealed interface Oracle extends AutoCloseable permits LeaderOracle, Repli
         return market().versionInForceAt(time);
     }
 
+    /** @see PublishedMarket#settlementStream */
+    default SettlementStream settlementStream(long fromVersion, long toVersion) {
+        return market().settlementStream(fromVersion, toVersion);
+    }
+
     /** @see PublishedMarket#priceHistory */
     default OriginPriceHistory priceHistory(String origin, String classId, Instant since) {
         return market().priceHistory(origin, classId, since);

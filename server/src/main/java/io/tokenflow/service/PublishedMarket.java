@@ -12,6 +12,7 @@ import io.tokenflow.market.solution.ClearingResult;
 import io.tokenflow.market.solution.DeliverySite;
 import io.tokenflow.market.solution.NodePrice;
 import io.tokenflow.market.solution.ServingShare;
+import io.tokenflow.market.solution.SettlementStatement;
 import java.lang.System.Logger.Level;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -55,6 +56,8 @@ public final class PublishedMarket {
     private final AtomicReference<MarketState> state = new AtomicReference<>();
     private final SettlementHistory settlements;
     private final PriceHistory priceHistory;
+    /** With {@code --data-dir}: every version, written before it is published; null: memory only. */
+    private final MarketRecord record;
     private final AnswerCaches caches;
     private final List<Consumer<MarketState>> listeners = new CopyOnWriteArrayList<>();
     /** Guarded by itself, as is {@link #closed}: a wait registers, or sees the version, or sees the close. */
@@ -67,8 +70,19 @@ public final class PublishedMarket {
      * state meters on {@code meters}.
      */
     PublishedMarket(OracleConfig config, MeterRegistry meters, String noVersionYet) {
+        this(config, meters, noVersionYet, null);
+    }
+
+    /**
+     * As {@link #PublishedMarket(OracleConfig, MeterRegistry, String)}, keeping every version in
+     * {@code record} (null: none) before it is published: settlements are then read from the record
+     * only, and PriceHistory from memory for the last {@link OracleConfig#priceHistory()} versions and
+     * from the record before them.
+     */
+    PublishedMarket(OracleConfig config, MeterRegistry meters, String noVersionYet, MarketRecord record) {
         this.config = Objects.requireNonNull(config, "config");
         this.noVersionYet = Objects.requireNonNull(noVersionYet, "noVersionYet");
+        this.record = record;
         this.settlements = new SettlementHistory(config.settlementHistory());
         this.priceHistory = new PriceHistory(config.priceHistory());
         this.caches = new AnswerCaches(config.cacheMaxEntries(), meters);
@@ -243,7 +257,30 @@ public final class PublishedMarket {
 
     /** Settlement records of the retained versions in [from, to] (0: oldest retained / current). */
     public List<SettlementRecord> settlements(long fromVersion, long toVersion) {
-        return settlements.range(fromVersion, toVersion);
+        try (SettlementStream stream = settlementStream(fromVersion, toVersion)) {
+            List<SettlementRecord> out = new ArrayList<>();
+            stream.forEachRemaining(out::add);
+            return out;
+        }
+    }
+
+    /**
+     * As {@link #settlements}, read one record at a time: from memory, or with a data directory from the
+     * market record on disk (every retained version, whatever its age). The range is checked at once.
+     *
+     * @throws IllegalArgumentException   if from > to
+     * @throws VersionOutOfRangeException if the range reaches outside what is retained
+     */
+    public SettlementStream settlementStream(long fromVersion, long toVersion) {
+        if (record == null) {
+            return SettlementStream.of(settlements.range(fromVersion, toVersion));
+        }
+        long published = state().version();
+        long[] span = SettlementHistory.resolve(fromVersion, toVersion, record.oldestVersion(), published);
+        if (span == null) {
+            return SettlementStream.of(List.of());
+        }
+        return record.settlements(span[0], span[1], published);
     }
 
     /**
@@ -253,14 +290,34 @@ public final class PublishedMarket {
      * @throws VersionOutOfRangeException if the version in force then is no longer retained
      */
     public long versionInForceAt(Instant time) {
-        return settlements.versionInForceAt(time);
+        if (record == null) {
+            return settlements.versionInForceAt(time);
+        }
+        long published = state().version();
+        long oldest = record.oldestVersion();
+        if (time.isBefore(record.oldestClearedAt()) && oldest > 1) {
+            throw new VersionOutOfRangeException("from_time " + time + " is before the oldest retained version "
+                    + oldest + " (cleared at " + record.oldestClearedAt() + "): the version in force then is no longer"
+                    + " retained; " + SettlementHistory.retained(oldest, published));
+        }
+        // one pass over the record, oldest first, stopping at the version in force: it costs a read of the
+        // versions before it, which an export from that time then reads again
+        try (SettlementStream stream = record.settlements(oldest, published, published)) {
+            while (stream.hasNext()) {
+                SettlementRecord r = stream.next();
+                if (r.supersededAt().isEmpty() || r.supersededAt().get().isAfter(time)) {
+                    return r.version();
+                }
+            }
+        }
+        return published;
     }
 
     /**
      * The price of {@code origin} × {@code classId} at each retained version (the last
      * {@link OracleConfig#priceHistory()} published: on a leader those it cleared, on a replica those it
-     * adopted) cleared at or after {@code since} (null: every one), oldest first, with why each version
-     * was made.
+     * adopted; with a data directory also every older version the market record retains, read from disk)
+     * cleared at or after {@code since} (null: every one), oldest first, with why each version was made.
      *
      * @throws io.tokenflow.market.model.UnknownIdException if the origin or class is unknown (as Quote)
      * @throws OracleUnavailableException                   before the first version
@@ -269,8 +326,18 @@ public final class PublishedMarket {
         state().snapshot().requireKnown(origin, classId);
         PriceHistory.Retained retained = priceHistory.points(origin, classId, since)
                 .orElseThrow(() -> new OracleUnavailableException("no market version is retained yet"));
-        return new OriginPriceHistory(origin, classId, retained.points(), retained.oldestVersion(),
-                retained.oldestClearedAt());
+        long oldest = retained.oldestVersion();
+        Instant oldestAt = retained.oldestClearedAt();
+        if (record == null || record.oldestVersion() == 0 || record.oldestVersion() >= oldest) {
+            return new OriginPriceHistory(origin, classId, retained.points(), oldest, oldestAt);
+        }
+        // every version older than the in-memory window is on disk (it was recorded before it was published)
+        List<PricePoint> points = new ArrayList<>(record.points(origin, classId, since, oldest));
+        points.addAll(retained.points());
+        long onDisk = record.oldestVersion();
+        Instant onDiskAt = record.oldestClearedAt();
+        return new OriginPriceHistory(origin, classId, points, onDisk < oldest ? onDisk : oldest,
+                onDisk < oldest ? onDiskAt : oldestAt);
     }
 
     /**
@@ -321,13 +388,20 @@ public final class PublishedMarket {
 
     /**
      * Publishes {@code version} (newer than the one held, OPTIMAL: the roles check) cleared at
-     * {@code clearedAt}: records its settlement and prices, swaps it in fresh, completes the waits it
-     * covers and tells the listeners.
+     * {@code clearedAt}: records its settlement and prices (with a market record: written and forced to
+     * disk first, so no version is ever served that a crash could lose), swaps it in fresh, completes
+     * the waits it covers and tells the listeners.
+     *
+     * @throws MarketRecordException if the market record cannot be written: nothing is published
      */
     void publish(long version, Instant clearedAt, Scenario scenario, ClearingResult result, VersionCauses causes) {
         MarketSnapshot snapshot = MarketSnapshot.of(version, clearedAt, scenario, result);
-        settlements.add(new SettlementRecord(version, clearedAt, Optional.empty(),
-                SettlementLedger.statement(scenario, result)));
+        SettlementStatement statement = SettlementLedger.statement(scenario, result);
+        if (record != null) {
+            record.append(version, clearedAt, scenario, result, statement, causes);
+        } else {
+            settlements.add(new SettlementRecord(version, clearedAt, Optional.empty(), statement));
+        }
         priceHistory.add(version, clearedAt, scenario, result, causes);
         MarketState next = new MarketState(snapshot, Optional.empty());
         state.set(next);

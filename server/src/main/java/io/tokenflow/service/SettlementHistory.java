@@ -35,26 +35,13 @@ final class SettlementHistory {
      * @throws VersionOutOfRangeException   if the range reaches outside what is retained
      */
     synchronized List<SettlementRecord> range(long from, long to) {
-        long oldest = records.getFirst().version();
-        long newest = records.getLast().version();
-        long first = from == 0 ? oldest : from;
-        long last = to == 0 ? newest : to;
-        if (to == 0 && first == newest + 1) {
+        long[] span = resolve(from, to, records.getFirst().version(), records.getLast().version());
+        if (span == null) {
             return List.of();
-        }
-        if (first > last) {
-            throw new IllegalArgumentException("from_version " + first + " is after to_version " + last);
-        }
-        String retained = "versions " + oldest + " to " + newest + " are retained";
-        if (first < oldest) {
-            throw new VersionOutOfRangeException("from_version " + first + " is no longer retained; " + retained);
-        }
-        if (last > newest) {
-            throw new VersionOutOfRangeException("to_version " + last + " is not cleared yet; " + retained);
         }
         List<SettlementRecord> out = new ArrayList<>();
         for (SettlementRecord r : records) {
-            if (r.version() >= first && r.version() <= last) {
+            if (r.version() >= span[0] && r.version() <= span[1]) {
                 out.add(r);
             }
         }
@@ -82,6 +69,38 @@ final class SettlementHistory {
             }
         }
         return records.getLast().version();
+    }
+
+    /**
+     * The versions {@code [first, last]} a request for {@code [from, to]} asks of a store retaining
+     * {@code oldest} to {@code newest}, or null for the empty answer (to 0, from newest + 1); the rules of
+     * {@link #range}, shared with the market record on disk.
+     *
+     * @throws IllegalArgumentException   if from > to
+     * @throws VersionOutOfRangeException if the range reaches outside what is retained
+     */
+    static long[] resolve(long from, long to, long oldest, long newest) {
+        long first = from == 0 ? oldest : from;
+        long last = to == 0 ? newest : to;
+        if (to == 0 && first == newest + 1) {
+            return null;
+        }
+        if (first > last) {
+            throw new IllegalArgumentException("from_version " + first + " is after to_version " + last);
+        }
+        String retained = retained(oldest, newest);
+        if (first < oldest) {
+            throw new VersionOutOfRangeException("from_version " + first + " is no longer retained; " + retained);
+        }
+        if (last > newest) {
+            throw new VersionOutOfRangeException("to_version " + last + " is not cleared yet; " + retained);
+        }
+        return new long[] {first, last};
+    }
+
+    /** "versions A to B are retained": what an OUT_OF_RANGE answer names. */
+    static String retained(long oldest, long newest) {
+        return "versions " + oldest + " to " + newest + " are retained";
     }
 
     synchronized Instant newestClearedAt() {

@@ -70,7 +70,15 @@ final class JournalCodec {
 
     /** Puts the header and then {@code payload} into {@code out}. */
     static void frame(ByteBuffer out, byte[] payload) {
-        out.putInt(MAGIC).putInt(payload.length).putInt(crc(payload.length, payload, 0, payload.length)).put(payload);
+        frame(out, payload, MAGIC);
+    }
+
+    /**
+     * As {@link #frame(ByteBuffer, byte[])} with another magic: the market record ({@link RecordLog})
+     * frames its records the same way, under its own magic, so one file is never read as the other.
+     */
+    static void frame(ByteBuffer out, byte[] payload, int magic) {
+        out.putInt(magic).putInt(payload.length).putInt(crc(payload.length, payload, 0, payload.length)).put(payload);
     }
 
     /** CRC32C of the big-endian {@code length} followed by {@code payload[from, from + len)}. */
@@ -111,6 +119,11 @@ final class JournalCodec {
      * "bad length N", "record cut short" or "checksum mismatch" (recovery reports these words).
      */
     static String check(byte[] bytes, int pos) {
+        return check(bytes, pos, MAGIC);
+    }
+
+    /** As {@link #check(byte[], int)} for records framed under {@code expectedMagic}. */
+    static String check(byte[] bytes, int pos, int expectedMagic) {
         if (bytes.length - pos < HEADER) {
             return "header cut short";
         }
@@ -118,7 +131,7 @@ final class JournalCodec {
         int magic = b.getInt();
         int len = b.getInt();
         int crc = b.getInt();
-        if (magic != MAGIC) {
+        if (magic != expectedMagic) {
             return "bad magic";
         }
         if (len < 0 || len > MAX_PAYLOAD) {
@@ -143,8 +156,14 @@ final class JournalCodec {
      * after a bad record the framing cannot say where the next one would start.
      */
     static boolean validRecordAfter(byte[] bytes, int from) {
+        return validRecordAfter(bytes, from, MAGIC);
+    }
+
+    /** As {@link #validRecordAfter(byte[], int)} for records framed under {@code magic}. */
+    static boolean validRecordAfter(byte[] bytes, int from, int magic) {
+        byte first = (byte) (magic >>> 24);
         for (int p = from; p + HEADER <= bytes.length; p++) {
-            if (bytes[p] == 0x54 && ByteBuffer.wrap(bytes, p, 4).getInt() == MAGIC && check(bytes, p) == null) {
+            if (bytes[p] == first && ByteBuffer.wrap(bytes, p, 4).getInt() == magic && check(bytes, p, magic) == null) {
                 return true;
             }
         }

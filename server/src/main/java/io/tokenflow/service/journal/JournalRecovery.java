@@ -17,8 +17,10 @@ import java.util.List;
  * and replays each record onto the scenario.
  *
  * <p><b>Rules.</b> A record with a bad magic, length or checksum, or cut short, ends replay: if no valid
- * record follows it in the last segment, it is a torn tail (a write the crash interrupted, so never
- * acknowledged) and is truncated away, logged as a WARNING with file and offset; otherwise the data is
+ * record follows it in the last segment, it is a bad tail and is truncated away, after a copy of the
+ * dropped bytes is kept in {@code dropped-<seq>.bin}. A tail cut short (or zeros) was never
+ * acknowledged, logged as a WARNING with file and offset; a whole record failing its checksum may have
+ * been (media damage after its fsync), logged as an ERROR that says so ({@link BadTail}); otherwise the data is
  * corrupt and recovery fails ({@link JournalCorruptException}) rather than skip acknowledged updates.
  * It fails as well on a bad record in a segment other than the last, a record whose checksum holds but
  * whose payload does not decode, a gap in sequence numbers, a record that no longer applies, and an
@@ -63,6 +65,8 @@ final class JournalRecovery {
                 segments.add(file);
             } else if (file.getFileName().toString().endsWith(JournalFiles.SNAPSHOT_TMP_SUFFIX)) {
                 Files.deleteIfExists(file); // a snapshot that never got renamed
+            } else if (file.getFileName().toString().matches("dropped-.*\\.bin\\.tmp")) {
+                Files.deleteIfExists(file); // a copy of a bad tail that never got renamed
             }
         }
         if (newest != null) {
@@ -103,7 +107,7 @@ final class JournalRecovery {
                             + " (" + bad + ") followed by valid records: refusing to start rather than skip"
                             + " acknowledged updates; move the data directory aside to start afresh");
                 }
-                truncateTornTail(file, bytes.length, pos, bad);
+                truncateTornTail(file, bytes, pos, bad);
                 return;
             }
             JournalCodec.Entry d;
@@ -135,11 +139,20 @@ final class JournalRecovery {
         }
     }
 
-    private void truncateTornTail(Path file, int length, int pos, String bad) throws IOException {
-        String what = file.getFileName() + " at offset " + pos + " (" + bad + ", " + (length - pos)
-                + " bytes dropped)";
-        LOG.log(Level.WARNING, "journal " + file + ": torn tail record at offset " + pos + " (" + bad
-                + "), truncating " + (length - pos) + " bytes; it was never acknowledged");
+    /**
+     * Keeps a copy of the bad tail ({@code dropped-<seq>.bin}, seq the number the dropped record would
+     * have had), says what it means ({@link BadTail}), then truncates the segment before it.
+     */
+    private void truncateTornTail(Path file, byte[] bytes, int pos, String bad) throws IOException {
+        BadTail.Kind kind = BadTail.classify(bad, bytes, pos);
+        Path dir = file.toAbsolutePath().getParent();
+        String copy = BadTail.keepCopy(dir, Long.toString(expected), bytes, pos);
+        String meaning = BadTail.meaning(kind, "an acknowledged update");
+        String what = file.getFileName() + " at offset " + pos + " (" + bad + ", " + (bytes.length - pos)
+                + " bytes dropped, a copy kept in " + copy + "): " + meaning;
+        LOG.log(kind.mayHaveBeenAcknowledged() ? Level.ERROR : Level.WARNING, "journal " + file + ": bad tail record"
+                + " (record " + expected + ") at offset " + pos + " (" + bad + "), truncating " + (bytes.length - pos)
+                + " bytes, a copy kept in " + dir.resolve(copy) + ": " + meaning);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
             ch.truncate(pos);
             ch.force(true);

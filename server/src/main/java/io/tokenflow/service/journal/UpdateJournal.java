@@ -24,7 +24,8 @@ import java.util.concurrent.CompletableFuture;
  *       appends' futures. If a write or force fails the journal stops for good (fail-stop): the batch's
  *       and every later append's future fails, and the caller must stop accepting updates.</li>
  *   <li><b>Recovery</b> ({@link JournalRecovery}, {@link #recover}): the newest snapshot, then every
- *       record after it in order; a torn tail in the last segment is truncated away, anything else bad
+ *       record after it in order; a bad tail in the last segment is truncated away (a copy kept in
+ *       {@code dropped-<seq>.bin}; see {@link BadTail} for when it may have been acknowledged), anything else bad
  *       fails with {@link JournalCorruptException}.</li>
  * </ul>
  */
@@ -40,7 +41,8 @@ public final class UpdateJournal implements UpdateLog {
      *                     next process must publish above it
      * @param snapshotSeq  the record the snapshot covers up to (-1: no snapshot, a new directory)
      * @param replayed     records replayed after the snapshot
-     * @param tornTails    torn tails dropped, as "file at offset N (reason)"
+     * @param tornTails    bad tails dropped, as "file at offset N (reason, K bytes dropped, a copy kept in
+     *                     dropped-S.bin): what it means" (whether it may have been acknowledged)
      */
     public record Recovered(Scenario scenario, long lastSeq, long maxVersion, long snapshotSeq, int replayed,
             List<String> tornTails) {

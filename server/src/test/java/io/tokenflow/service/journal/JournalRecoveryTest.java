@@ -1,5 +1,6 @@
 package io.tokenflow.service.journal;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -122,13 +123,36 @@ class JournalRecoveryTest {
         UpdateJournal.Recovered r = JournalRecovery.recover(dir, base);
         assertEquals(2, r.lastSeq());
         assertEquals(List.of(JournalFiles.segmentName(1) + " at offset " + two.length
-                + " (bad magic, 30 bytes dropped)"), r.tornTails());
+                + " (bad magic, 30 bytes dropped, a copy kept in dropped-3.bin): zeros the file system allocated"
+                + " before the crash, never written, so never acknowledged"), r.tornTails());
         assertEquals(two.length, Files.size(seg));
+        assertArrayEquals(new byte[30], Files.readAllBytes(dir.resolve("dropped-3.bin")));
 
-        segment(dir, 1, two, new byte[5]);
+        segment(dir, 1, two, new byte[] {1, 2, 3, 4, 5});
         assertEquals(List.of(JournalFiles.segmentName(1) + " at offset " + two.length
-                + " (header cut short, 5 bytes dropped)"), JournalRecovery.recover(dir, base).tornTails());
+                + " (header cut short, 5 bytes dropped, a copy kept in dropped-3.2.bin): the crash cut its write"
+                + " short, so it was never acknowledged (acknowledgement waits for the fsync of the whole record)"),
+                JournalRecovery.recover(dir, base).tornTails());
         assertEquals(two.length, Files.size(seg));
+        assertArrayEquals(new byte[] {1, 2, 3, 4, 5}, Files.readAllBytes(dir.resolve("dropped-3.2.bin")),
+                "a second drop of the same record keeps the first copy");
+    }
+
+    @Test
+    void aWholeLastRecordFailingItsChecksumMayHaveBeenAcknowledgedAndIsKept(@TempDir Path dir) throws IOException {
+        byte[] two = records(1, 2);
+        byte[] third = records(3, 3);
+        byte[] damaged = third.clone();
+        damaged[damaged.length - 2] ^= 0x20; // one bit of the payload, after its fsync
+        segment(dir, 1, two, damaged);
+        UpdateJournal.Recovered r = JournalRecovery.recover(dir, base);
+        assertEquals(2, r.lastSeq(), "the damaged record is dropped: nothing valid follows it");
+        String said = r.tornTails().get(0);
+        assertTrue(said.contains("(checksum mismatch, " + third.length + " bytes dropped, a copy kept in dropped-3.bin)")
+                && said.contains("it was an acknowledged update and that is now lost") && said.contains("cannot tell"),
+                said);
+        assertArrayEquals(damaged, Files.readAllBytes(dir.resolve("dropped-3.bin")), "the copy is the dropped bytes");
+        assertScenario(expected(2), r);
     }
 
     @Test
