@@ -30,6 +30,7 @@ import picocli.CommandLine.Command;
             UpdateCommand.class,
             PaperReproductionCommand.class,
             DemoCommand.class,
+            RetailCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class TokenflowCommand implements Runnable {

@@ -18,7 +18,8 @@ final class Channels {
     static final String SERVICE = "tokenflow.v1.PricingOracle";
     /** Unary methods gRPC may retry on UNAVAILABLE: reads, and updates, which set values (idempotent). */
     static final List<String> RETRIED_METHODS = List.of("Quote", "Route", "FeasibleSites", "GetMarket",
-            "PriceHistory", "UpdateCapacity", "UpdateDemand", "UpdateElectricityPrice", "UpdateLinkCapacity");
+            "PriceHistory", "UpdateCapacity", "UpdateDemand", "UpdateElectricityPrice", "UpdateLinkCapacity",
+            "RetailEquilibrium");
 
     private Channels() {}
 

@@ -112,6 +112,14 @@ class AccessControlTest {
                 .addUpdates(LinkCapacityUpdate.newBuilder().setFromNode("dallas").setToNode("chicago")
                         .setCapacityGbps(100)).build()));
         calls.put("ExportSettlement", s -> s.exportSettlement(ExportSettlementRequest.getDefaultInstance()).hasNext());
+        calls.put("RetailEquilibrium", s -> s.retailEquilibrium(io.tokenflow.api.v1.RetailEquilibriumRequest.newBuilder()
+                .setGame(io.tokenflow.api.v1.RetailGame.newBuilder()
+                        .setWeights(io.tokenflow.api.v1.RetailWeights.newBuilder().setCongestion(1))
+                        .addProviders(io.tokenflow.api.v1.RetailProvider.newBuilder().setId("a").setPrice(1)
+                                .setCapacity(1e6).setValue(5).setNode("dallas").setWorkloadClass("chat"))
+                        .addUsers(io.tokenflow.api.v1.RetailUser.newBuilder().setId("u").setDemand(1e6)
+                                .addDelays(io.tokenflow.api.v1.RetailDelay.newBuilder().setProvider("a"))))
+                .build()));
         return calls;
     }
 
@@ -162,7 +170,7 @@ class AccessControlTest {
                 checked++;
             }
         }
-        assertEquals(33, checked);
+        assertEquals(36, checked);
         // every method of the service is exercised above, so a new RPC cannot slip in without a role
         assertEquals(PricingOracleGrpc.getServiceDescriptor().getMethods().stream()
                 .map(io.grpc.MethodDescriptor::getBareMethodName).sorted().toList(),

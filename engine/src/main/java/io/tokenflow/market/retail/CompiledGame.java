@@ -23,6 +23,8 @@ final class CompiledGame {
     final int[] pairProvider;
     /** w_d d_ij − b_j, the part of a pair's cost that does not depend on prices. */
     final double[] baseCost;
+    /** d_ij, ms. */
+    final double[] delay;
     /** k_j = (w_q / α_j) × scale, the scaled congestion slope. */
     final double[] slope;
     /** D_i / scale. */
@@ -45,6 +47,7 @@ final class CompiledGame {
         pairUser = new int[pairs];
         pairProvider = new int[pairs];
         baseCost = new double[pairs];
+        delay = new double[pairs];
         double maxDemand = game.users().stream().mapToDouble(RetailGame.User::demand).max().orElse(1);
         scale = maxDemand;
         demand = new double[n];
@@ -63,6 +66,7 @@ final class CompiledGame {
                 int j = game.providerIndex(d.getKey());
                 pairUser[e] = i;
                 pairProvider[e] = j;
+                delay[e] = d.getValue();
                 baseCost[e] = game.weights().delay() * d.getValue() - game.providers().get(j).value();
                 perProvider[j]++;
                 e++;
