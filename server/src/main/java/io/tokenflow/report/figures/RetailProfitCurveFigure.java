@@ -44,14 +44,15 @@ public final class RetailProfitCurveFigure {
         XYChart chart = new XYChart(FigureStyle.WIDTH, FigureStyle.HEIGHT);
         chart.setTitle(answer.name() + ": profit of " + o.target() + " against its price");
         chart.setXAxisTitle("price of " + o.target() + " ($/M tokens); rivals at their posted prices");
-        chart.setYAxisGroupTitle(0, "profit ($/hr), cost " + String.format(Locale.ROOT, "%.4g", o.marginalCost())
-                + " $/M tokens");
+        chart.setYAxisGroupTitle(0, "profit ($/hr; cost " + String.format(Locale.ROOT, "%.4g", o.marginalCost())
+                + " $/M tokens)");
         chart.setYAxisGroupTitle(1, "equilibrium flow to " + o.target() + " (tokens/s, dashed)");
         XYStyler styler = FigureStyle.apply(chart.getStyler());
         styler.setLegendPosition(Styler.LegendPosition.OutsideS);
         styler.setLegendLayout(Styler.LegendLayout.Horizontal);
         styler.setYAxisGroupPosition(1, Styler.YAxisPosition.Right);
         styler.setXAxisDecimalPattern("0.##");
+        styler.setYAxisDecimalPattern("#,##0"); // both axes: $/hr and tokens/s, no exponents
 
         XYSeries profitSeries = chart.addSeries("profit ($/hr)", price, profit);
         profitSeries.setMarker(SeriesMarkers.NONE);
