@@ -76,6 +76,9 @@ final class RetailSolves {
                 response.onError(StatusMapping.toStatus(e));
                 return;
             }
+            if (context.isCancelled()) {
+                return; // the caller gave up while it was solving: the engine cannot be interrupted, only not answered
+            }
             response.onNext(answer);
             response.onCompleted();
         });

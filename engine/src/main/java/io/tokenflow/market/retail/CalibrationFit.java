@@ -73,61 +73,11 @@ final class CalibrationFit {
         levenbergMarquardt();
     }
 
-    /** Linear least squares on the equal-marginal-cost conditions of the observed flows, λ differenced out. */
+    /** The KKT least-squares start (exact on noise-free data); defaults where it says nothing. */
     private void start() {
-        Map<String, Integer> index = index();
-        List<double[]> rows = new ArrayList<>();
-        List<Double> rhs = new ArrayList<>();
-        for (Observation day : days) {
-            Map<String, Observation.ObservedProvider> ps = new HashMap<>();
-            day.providers().forEach(p -> ps.put(p.id(), p));
-            Map<String, Double> load = new HashMap<>();
-            day.flows().forEach(f -> load.merge(f.provider(), f.tokensPerSecond(), Double::sum));
-            Map<String, List<UserEquilibrium.Flow>> byUser = new LinkedHashMap<>();
-            day.flows().stream().filter(f -> f.tokensPerSecond() > 0)
-                    .forEach(f -> byUser.computeIfAbsent(f.user(), u -> new ArrayList<>()).add(f));
-            Map<String, RetailGame.User> users = new HashMap<>();
-            day.users().forEach(u -> users.put(u.id(), u));
-            for (List<UserEquilibrium.Flow> group : byUser.values()) {
-                if (group.size() < 2) {
-                    continue;
-                }
-                List<double[]> raw = new ArrayList<>();
-                double[] mean = new double[size + 1];
-                for (UserEquilibrium.Flow f : group) {
-                    Observation.ObservedProvider p = ps.get(f.provider());
-                    double[] r = new double[size + 1];
-                    r[0] = (load.get(f.provider()) + f.tokensPerSecond()) / p.capacity(); // × w_q
-                    r[1] = users.get(f.user()).delayMs().get(f.provider()); // × w_d
-                    int k = parameter[index.get(f.provider())];
-                    if (k >= 0) {
-                        r[k] = -1; // × b_j
-                    }
-                    r[size] = -p.price(); // the known part, moved to the right
-                    raw.add(r);
-                    for (int c = 0; c <= size; c++) {
-                        mean[c] += r[c] / group.size();
-                    }
-                }
-                for (double[] r : raw) {
-                    double[] row = new double[size];
-                    for (int c = 0; c < size; c++) {
-                        row[c] = r[c] - mean[c];
-                    }
-                    rows.add(row);
-                    rhs.add(r[size] - mean[size]);
-                }
-            }
-        }
+        double[] x = KktLeastSquares.solve(days, index(), parameter, size);
         double congestion = 1;
-        if (!rows.isEmpty()) {
-            DMatrixRMaj a = new DMatrixRMaj(rows.size(), size);
-            DMatrixRMaj b = new DMatrixRMaj(rows.size(), 1);
-            for (int r = 0; r < rows.size(); r++) {
-                System.arraycopy(rows.get(r), 0, a.data, r * size, size);
-                b.data[r] = rhs.get(r);
-            }
-            double[] x = ridgeSolve(a, b);
+        if (x != null) {
             congestion = x[0] > 0 && Double.isFinite(x[0]) ? x[0] : 1;
             delay = Double.isFinite(x[1]) ? Math.max(0, x[1]) : 0;
             for (int j = 0; j < providers.size(); j++) {
@@ -159,7 +109,7 @@ final class CalibrationFit {
             for (int tries = 0; tries < 30 && !accepted; tries++) {
                 DMatrixRMaj damped = jtj.copy();
                 for (int k = 0; k < size; k++) {
-                    damped.add(k, k, mu * Math.max(jtj.get(k, k), 1e-12 * (1 + maxDiagonal(jtj))));
+                    damped.add(k, k, mu * Math.max(jtj.get(k, k), 1e-12 * (1 + KktLeastSquares.maxDiagonal(jtj))));
                 }
                 DMatrixRMaj step = new DMatrixRMaj(size, 1);
                 LinearSolverDense<DMatrixRMaj> solver = LinearSolverFactory_DDRM.symmPosDef(size);
@@ -406,31 +356,4 @@ final class CalibrationFit {
         return index;
     }
 
-    private static double maxDiagonal(DMatrixRMaj a) {
-        double max = 0;
-        for (int k = 0; k < a.numRows; k++) {
-            max = Math.max(max, a.get(k, k));
-        }
-        return max;
-    }
-
-    private static double[] ridgeSolve(DMatrixRMaj a, DMatrixRMaj b) {
-        int p = a.numCols;
-        DMatrixRMaj ata = new DMatrixRMaj(p, p);
-        CommonOps_DDRM.multTransA(a, a, ata);
-        DMatrixRMaj atb = new DMatrixRMaj(p, 1);
-        CommonOps_DDRM.multTransA(a, b, atb);
-        // a column no equation touches (a value seen only alone) would make AᵀA singular: a tiny ridge pins it at 0
-        double ridge = 1e-10 * Math.max(1e-300, maxDiagonal(ata));
-        for (int k = 0; k < p; k++) {
-            ata.add(k, k, ridge);
-        }
-        DMatrixRMaj x = new DMatrixRMaj(p, 1);
-        LinearSolverDense<DMatrixRMaj> solver = LinearSolverFactory_DDRM.symmPosDef(p);
-        if (!solver.setA(ata)) {
-            return new double[p];
-        }
-        solver.solve(atb, x);
-        return x.data;
-    }
 }
