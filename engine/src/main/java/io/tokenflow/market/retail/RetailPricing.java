@@ -107,10 +107,11 @@ public final class RetailPricing {
             double p = curvePoints == 1 ? range.lo()
                     : k == curvePoints - 1 ? range.hi() : range.lo() + k * (range.hi() - range.lo()) / (curvePoints - 1);
             double f = Math.max(0, trace.at(p).flow(p));
-            curve.add(new RetailAnswer.CurvePoint(p, f, (p - cost) * f));
+            curve.add(new RetailAnswer.CurvePoint(p, f, (p - cost) * f + 0.0));
         }
+        // + 0.0 turns the −0.0 of a negative margin times no flow into the 0 a reader expects
         RetailAnswer.Optimum optimum = new RetailAnswer.Optimum(g.game.providers().get(target).id(), bestPrice, flow,
-                bestPrice * flow, (bestPrice - cost) * flow, cost, exact, trace.pieces().size(), curve);
+                bestPrice * flow + 0.0, (bestPrice - cost) * flow + 0.0, cost, exact, trace.pieces().size(), curve);
         return new Leader(optimum, eq, trace);
     }
 
