@@ -109,33 +109,35 @@ final class ActiveSetSolver {
                     }
                 }
             }
-            if (!moved) {
-                int entering = -1;
-                double most = -tolR;
+            if (moved) {
                 for (int e = 0; e < g.pairs; e++) {
-                    if (!s[e] && (fixed == null || !fixed[e]) && p.reduced[e] < most) {
-                        most = p.reduced[e];
-                        entering = e;
+                    if (s[e]) {
+                        f[e] += alpha * (p.f[e] - f[e]);
                     }
                 }
-                if (entering < 0) {
-                    if (free == null) {
-                        clamp(p.f);
-                    }
-                    return new Result(s, system, p, step + 1);
+                if (blocking >= 0) {
+                    f[blocking] = 0;
+                    s[blocking] = false;
+                    continue;
                 }
-                s[entering] = true;
-                continue;
             }
+            // at the minimiser on the working support (a full step lands on it): optimal unless a pair held at 0
+            // has a negative reduced cost, in which case the most negative one joins
+            int entering = -1;
+            double most = -tolR;
             for (int e = 0; e < g.pairs; e++) {
-                if (s[e]) {
-                    f[e] += alpha * (p.f[e] - f[e]);
+                if (!s[e] && (fixed == null || !fixed[e]) && p.reduced[e] < most) {
+                    most = p.reduced[e];
+                    entering = e;
                 }
             }
-            if (blocking >= 0) {
-                f[blocking] = 0;
-                s[blocking] = false;
+            if (entering < 0) {
+                if (free == null) {
+                    clamp(p.f);
+                }
+                return new Result(s, system, p, step + 1);
             }
+            s[entering] = true;
         }
         throw new IllegalStateException("the primal active-set method did not finish in " + limit + " steps");
     }
