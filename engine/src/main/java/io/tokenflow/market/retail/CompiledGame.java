@@ -56,6 +56,10 @@ final class CompiledGame {
         for (int j = 0; j < m; j++) {
             slope[j] = game.weights().congestion() / game.providers().get(j).capacity() * scale;
         }
+        Map<String, Integer> index = new java.util.HashMap<>();
+        for (int j = 0; j < m; j++) {
+            index.put(game.providers().get(j).id(), j);
+        }
         int[] perProvider = new int[m];
         int e = 0;
         for (int i = 0; i < n; i++) {
@@ -63,7 +67,7 @@ final class CompiledGame {
             userStart[i] = e;
             demand[i] = u.demand() / scale;
             for (Map.Entry<String, Double> d : u.delayMs().entrySet()) {
-                int j = game.providerIndex(d.getKey());
+                int j = index.get(d.getKey());
                 pairUser[e] = i;
                 pairProvider[e] = j;
                 delay[e] = d.getValue();
