@@ -31,6 +31,7 @@ import picocli.CommandLine.Command;
             PaperReproductionCommand.class,
             DemoCommand.class,
             MenuCommand.class,
+            RetailCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class TokenflowCommand implements Runnable {

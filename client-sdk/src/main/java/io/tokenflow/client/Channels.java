@@ -19,7 +19,7 @@ final class Channels {
     /** Unary methods gRPC may retry on UNAVAILABLE: reads, and updates, which set values (idempotent). */
     static final List<String> RETRIED_METHODS = List.of("Quote", "Route", "FeasibleSites", "GetMarket",
             "PriceHistory", "UpdateCapacity", "UpdateDemand", "UpdateElectricityPrice", "UpdateLinkCapacity",
-            "TierMenu");
+            "TierMenu", "RetailEquilibrium");
 
     private Channels() {}
 

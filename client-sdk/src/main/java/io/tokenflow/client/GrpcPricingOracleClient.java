@@ -298,6 +298,12 @@ final class GrpcPricingOracleClient implements PricingOracleClient {
     }
 
     @Override
+    public RetailAnswerView retailEquilibrium(RetailGameSpec game, int curvePoints) {
+        Objects.requireNonNull(game, "game");
+        return RetailViews.answer(call(() -> stub().retailEquilibrium(RetailViews.request(game, curvePoints))));
+    }
+
+    @Override
     public SettlementExport exportSettlement(long fromVersion, long toVersion, Consumer<SettlementView> sink) {
         if (fromVersion < 0 || toVersion < 0) {
             throw new OracleInvalidArgumentException("INVALID_ARGUMENT", "versions must be >= 0, got from_version "

@@ -110,6 +110,15 @@ public interface PricingOracleClient extends AutoCloseable {
      */
     PriceHistoryView priceHistory(String origin, String workloadClass, Instant since);
 
+    /**
+     * Solves a retail pricing game against the oracle's live market (asks the oracle): the users' equilibrium
+     * and, when the game names a target, the target's exact profit-maximising price with {@code curvePoints}
+     * points of its profit curve. Providers that name a node and class are costed at that site's price g + μ.
+     *
+     * @throws OracleInvalidArgumentException the game breaks the retail format (the message names the field)
+     */
+    RetailAnswerView retailEquilibrium(RetailGameSpec game, int curvePoints);
+
     /** The local price table: its version, age, and whether the watch stream is connected. */
     TableStatus tableStatus();
 

@@ -124,5 +124,11 @@ final class InProcessOracleClient implements PricingOracleClient {
     }
 
     @Override
+    public io.tokenflow.client.RetailAnswerView retailEquilibrium(io.tokenflow.client.RetailGameSpec game,
+            int curvePoints) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
     public void close() {}
 }

@@ -94,6 +94,7 @@ public final class OracleServer {
             health.enterTerminalState();
         }
         service.closeWatches();
+        service.stopRetail();
         server.shutdown();
         if (!server.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
             server.shutdownNow();

@@ -51,10 +51,12 @@ final class PricingOracleGrpcService extends PricingOracleGrpc.PricingOracleImpl
     private final Oracle oracle;
     private final Clock clock;
     private final Set<PriceWatch> watches = ConcurrentHashMap.newKeySet();
+    private final RetailSolves retail;
 
     PricingOracleGrpcService(Oracle oracle, Clock clock) {
         this.oracle = oracle;
         this.clock = clock;
+        this.retail = new RetailSolves(oracle);
     }
 
     @Override
@@ -200,6 +202,17 @@ final class PricingOracleGrpcService extends PricingOracleGrpc.PricingOracleImpl
     public void tierMenu(io.tokenflow.api.v1.TierMenuRequest request,
             StreamObserver<io.tokenflow.api.v1.TierMenuResponse> response) {
         unary(response, () -> MenuMessages.response(oracle.tierMenu(MenuMessages.request(request))));
+    }
+
+    @Override
+    public void retailEquilibrium(io.tokenflow.api.v1.RetailEquilibriumRequest request,
+            StreamObserver<io.tokenflow.api.v1.RetailEquilibriumResponse> response) {
+        retail.solve(request, response);
+    }
+
+    /** Stops taking retail games (a server that stops). */
+    void stopRetail() {
+        retail.shutdown();
     }
 
     /** Ends every WatchPrices stream with UNAVAILABLE (so graceful shutdown does not wait on them). */

@@ -45,7 +45,8 @@ public final class AuthInterceptor implements ServerInterceptor {
             Map.entry(ORACLE + "UpdateElectricityPrice", Role.OPERATOR),
             Map.entry(ORACLE + "UpdateLinkCapacity", Role.OPERATOR),
             Map.entry(ORACLE + "ExportSettlement", Role.OPERATOR),
-            Map.entry(ORACLE + "TierMenu", Role.ROUTER));
+            Map.entry(ORACLE + "TierMenu", Role.ROUTER),
+            Map.entry(ORACLE + "RetailEquilibrium", Role.ROUTER));
 
     private final AuthConfig config;
 

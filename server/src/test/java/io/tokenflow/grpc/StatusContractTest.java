@@ -32,6 +32,13 @@ import io.tokenflow.api.v1.FeasibleSitesRequest;
 import io.tokenflow.api.v1.GetMarketRequest;
 import io.tokenflow.api.v1.LinkCapacityUpdate;
 import io.tokenflow.api.v1.PriceHistoryRequest;
+import io.tokenflow.api.v1.RetailDelay;
+import io.tokenflow.api.v1.RetailEquilibriumRequest;
+import io.tokenflow.api.v1.RetailGame;
+import io.tokenflow.api.v1.RetailPriceRange;
+import io.tokenflow.api.v1.RetailProvider;
+import io.tokenflow.api.v1.RetailUser;
+import io.tokenflow.api.v1.RetailWeights;
 import io.tokenflow.api.v1.PricingOracleGrpc;
 import io.tokenflow.api.v1.PricingOracleGrpc.PricingOracleBlockingStub;
 import io.tokenflow.api.v1.QuoteRequest;
@@ -369,13 +376,28 @@ class StatusContractTest {
                         .setFromNode("dallas").setToNode("chicago").setCapacityGbps(100)).build())));
         calls.put("TierMenu", (s, change) -> s.tierMenu((io.tokenflow.api.v1.TierMenuRequest) change.apply(
                 TierMenuRequests.valid())));
+        calls.put("RetailEquilibrium", (s, change) -> s.retailEquilibrium((RetailEquilibriumRequest) change.apply(
+                retailRequest(1e6))));
         return calls;
+    }
+
+    /** A two-provider game whose target takes its cost from dallas × chat; {@code capacity} for the target. */
+    static RetailEquilibriumRequest retailRequest(double capacity) {
+        return RetailEquilibriumRequest.newBuilder().setCurvePoints(5).setGame(RetailGame.newBuilder()
+                .setName("contract").setWeights(RetailWeights.newBuilder().setCongestion(1))
+                .addProviders(RetailProvider.newBuilder().setId("a").setPrice(1).setCapacity(capacity).setValue(5)
+                        .setNode("dallas").setWorkloadClass("chat"))
+                .addProviders(RetailProvider.newBuilder().setId("b").setPrice(2).setCapacity(1e6).setValue(5))
+                .addUsers(RetailUser.newBuilder().setId("u").setDemand(1e6)
+                        .addDelays(RetailDelay.newBuilder().setProvider("a").setMs(10))
+                        .addDelays(RetailDelay.newBuilder().setProvider("b").setMs(10)))
+                .setTarget("a").setPriceRange(RetailPriceRange.newBuilder().setLo(0).setHi(10))).build();
     }
 
     static final List<String> UPDATES = List.of("UpdateCapacity", "UpdateDemand", "UpdateElectricityPrice",
             "UpdateLinkCapacity");
     static final List<String> READS = List.of("Quote", "Route", "FeasibleSites", "GetMarket", "WatchPrices",
-            "PriceHistory", "TierMenu");
+            "PriceHistory", "TierMenu", "RetailEquilibrium");
 
     /** Runs a call in a context cancelled after it (so a stream is released); returns how it ended. */
     private static Status run(Runnable call) {
@@ -482,6 +504,12 @@ class StatusContractTest {
                         .setSince(Timestamp.newBuilder().setNanos(-1)).build()));
         provoke("PriceHistory", Status.Code.NOT_FOUND, "unknown origin", () -> ops.priceHistory(
                 PriceHistoryRequest.newBuilder().setOrigin("atlantis").setWorkloadClass("chat").build()));
+        provoke("RetailEquilibrium", Status.Code.INVALID_ARGUMENT, "a provider with no capacity",
+                () -> ops.retailEquilibrium(retailRequest(0)));
+        provoke("RetailEquilibrium", Status.Code.INVALID_ARGUMENT, "a node the market does not have",
+                () -> ops.retailEquilibrium(retailRequest(1e6).toBuilder().setGame(retailRequest(1e6).getGame()
+                        .toBuilder().setProviders(0, retailRequest(1e6).getGame().getProviders(0).toBuilder()
+                                .setNode("atlantis"))).build()));
         provoke("ExportSettlement", Status.Code.INVALID_ARGUMENT, "from_version > to_version", () -> drain(ops
                 .exportSettlement(ExportSettlementRequest.newBuilder().setFromVersion(2).setToVersion(1).build())));
         provoke("ExportSettlement", Status.Code.OUT_OF_RANGE, "to_version not cleared yet", () -> drain(ops
@@ -542,7 +570,7 @@ class StatusContractTest {
         closing.add(replica);
         PricingOracleBlockingStub toReplica = as(inProcess(replica, List.of()), null);
         for (String rpc : List.of("Quote", "Route", "FeasibleSites", "GetMarket", "WatchPrices", "PriceHistory",
-                "ExportSettlement", "TierMenu")) {
+                "ExportSettlement", "TierMenu", "RetailEquilibrium")) {
             provoke(rpc, Status.Code.UNAVAILABLE, "on a replica without a version", () -> calls.get(rpc)
                     .apply(toReplica, same));
         }

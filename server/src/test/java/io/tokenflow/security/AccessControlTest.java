@@ -112,6 +112,14 @@ class AccessControlTest {
                         .setCapacityGbps(100)).build()));
         calls.put("ExportSettlement", s -> s.exportSettlement(ExportSettlementRequest.getDefaultInstance()).hasNext());
         calls.put("TierMenu", s -> s.tierMenu(io.tokenflow.grpc.TierMenuRequests.valid()));
+        calls.put("RetailEquilibrium", s -> s.retailEquilibrium(io.tokenflow.api.v1.RetailEquilibriumRequest.newBuilder()
+                .setGame(io.tokenflow.api.v1.RetailGame.newBuilder()
+                        .setWeights(io.tokenflow.api.v1.RetailWeights.newBuilder().setCongestion(1))
+                        .addProviders(io.tokenflow.api.v1.RetailProvider.newBuilder().setId("a").setPrice(1)
+                                .setCapacity(1e6).setValue(5).setNode("dallas").setWorkloadClass("chat"))
+                        .addUsers(io.tokenflow.api.v1.RetailUser.newBuilder().setId("u").setDemand(1e6)
+                                .addDelays(io.tokenflow.api.v1.RetailDelay.newBuilder().setProvider("a"))))
+                .build()));
         return calls;
     }
 

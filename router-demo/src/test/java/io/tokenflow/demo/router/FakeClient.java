@@ -107,5 +107,11 @@ final class FakeClient implements PricingOracleClient {
     }
 
     @Override
+    public io.tokenflow.client.RetailAnswerView retailEquilibrium(io.tokenflow.client.RetailGameSpec game,
+            int curvePoints) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
     public void close() {}
 }
