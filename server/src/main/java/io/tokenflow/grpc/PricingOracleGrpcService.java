@@ -51,6 +51,8 @@ final class PricingOracleGrpcService extends PricingOracleGrpc.PricingOracleImpl
     private final Oracle oracle;
     private final Clock clock;
     private final Set<PriceWatch> watches = ConcurrentHashMap.newKeySet();
+    /** Set by {@link #closeWatches}: a draining server hands out no new table (a client would take it as live). */
+    private volatile boolean watchesClosed;
     private final RetailSolves retail;
 
     PricingOracleGrpcService(Oracle oracle, Clock clock) {
@@ -127,6 +129,11 @@ final class PricingOracleGrpcService extends PricingOracleGrpc.PricingOracleImpl
 
     @Override
     public void watchPrices(io.tokenflow.api.v1.WatchRequest request, StreamObserver<PriceTable> response) {
+        if (watchesClosed) {
+            response.onError(io.grpc.Status.UNAVAILABLE.withDescription("the oracle is shutting down")
+                    .asRuntimeException());
+            return;
+        }
         try {
             oracle.state(); // a replica without a version yet: UNAVAILABLE
             Set<String> classIds = new LinkedHashSet<>();
@@ -217,6 +224,7 @@ final class PricingOracleGrpcService extends PricingOracleGrpc.PricingOracleImpl
 
     /** Ends every WatchPrices stream with UNAVAILABLE (so graceful shutdown does not wait on them). */
     void closeWatches() {
+        watchesClosed = true;
         List.copyOf(watches).forEach(PriceWatch::shutdown);
     }
 
