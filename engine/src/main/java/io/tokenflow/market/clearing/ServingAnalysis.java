@@ -5,6 +5,7 @@ import io.tokenflow.market.solution.ArcFlow;
 import io.tokenflow.market.solution.ClearingResult;
 import io.tokenflow.market.solution.DeliverySite;
 import io.tokenflow.market.solution.LinkState;
+import io.tokenflow.market.solution.PathFlow;
 import io.tokenflow.market.solution.ProcessingLevel;
 import io.tokenflow.market.solution.ServingShare;
 import io.tokenflow.market.solution.UnservedDemand;
@@ -20,6 +21,8 @@ import java.util.PriorityQueue;
 /**
  * What an OPTIMAL clearing means for a single request: the sites a class may reach from an origin
  * with their delivered cost, and how the cleared flows split each origin's served tokens among sites.
+ * Under END_TO_END a class with a limit reaches a site only along a path whose summed latency is within
+ * it, and its split is the result's path flows, so no answer offers a path over the limit.
  * A pure function of (scenario, result); immutable and thread-safe, each query allocates its answer.
  */
 public final class ServingAnalysis {
@@ -35,6 +38,9 @@ public final class ServingAnalysis {
     /** f_a,k, tokens/s. */
     private final double[][] flow;
     private final int[][] allOutArcs;
+    private final List<PathFlow> pathFlows;
+    /** Link index by {@code from->to}. */
+    private final Map<String, Integer> linkIndex;
 
     public ServingAnalysis(Scenario scenario, ClearingResult result) {
         if (!result.optimal()) {
@@ -42,7 +48,7 @@ public final class ServingAnalysis {
         }
         this.scenario = scenario;
         this.co = new Coefficients(scenario);
-        Map<String, Integer> linkIndex = new HashMap<>();
+        linkIndex = new HashMap<>();
         for (int a = 0; a < co.linkCount; a++) {
             linkIndex.put(scenario.links().get(a).label(), a);
         }
@@ -68,6 +74,7 @@ public final class ServingAnalysis {
         for (ArcFlow f : result.flows()) {
             flow[linkIndex.get(f.from() + "->" + f.to())][scenario.classIndex(f.classId())] = f.tokensPerSecond();
         }
+        pathFlows = result.pathFlows();
         int[] outDegree = new int[co.nodeCount];
         for (int a = 0; a < co.linkCount; a++) {
             outDegree[co.linkFrom[a]]++;
@@ -85,7 +92,9 @@ public final class ServingAnalysis {
     /**
      * Every node with capacity for the class that the origin can reach over open links the class may
      * use, each by its cheapest path (routing + congestion), cheapest delivered cost first (ties:
-     * lower latency, then scenario order). The origin itself comes with an empty-hop path.
+     * lower latency, then scenario order). The origin itself comes with an empty-hop path. Under
+     * END_TO_END, for a class with a limit, only paths whose summed latency is within it count: a site
+     * is listed only if one reaches it, by the cheapest such path (a latency-constrained shortest path).
      *
      * @param network the class's arcs, from {@link ClassNetwork#of} on a scenario of the same topology
      */
@@ -95,6 +104,9 @@ public final class ServingAnalysis {
         }
         int k = scenario.classIndex(network.classId());
         int o = scenario.nodeIndex(origin);
+        if (co.pathClass[k]) {
+            return feasibleSitesWithinLimit(k, o, origin);
+        }
         double[] dist = new double[co.nodeCount];
         int[] viaArc = new int[co.nodeCount];
         Arrays.fill(dist, Double.POSITIVE_INFINITY);
@@ -156,6 +168,54 @@ public final class ServingAnalysis {
     }
 
     /**
+     * Σ τ along a path of node ids (the scenario's links between consecutive nodes), ms.
+     *
+     * @throws io.tokenflow.market.model.UnknownIdException if two consecutive nodes have no link
+     */
+    public double latencyMs(List<String> path) {
+        double latency = 0;
+        for (int i = 0; i + 1 < path.size(); i++) {
+            Integer a = linkIndex.get(path.get(i) + "->" + path.get(i + 1));
+            if (a == null) {
+                throw new io.tokenflow.market.model.UnknownIdException("link", path.get(i) + "->" + path.get(i + 1));
+            }
+            latency += co.latency[a];
+        }
+        return latency;
+    }
+
+    private List<DeliverySite> feasibleSitesWithinLimit(int k, int o, String origin) {
+        double[] arcCost = new double[co.linkCount];
+        for (int a = 0; a < co.linkCount; a++) {
+            arcCost[a] = co.routingCost[a][k] + co.linkWeight[k] * eta[a];
+        }
+        LatencyConstrainedPaths paths = LatencyConstrainedPaths.search(co, k, o, arcCost, Double.POSITIVE_INFINITY);
+        List<DeliverySite> sites = new ArrayList<>();
+        for (int s = 0; s < co.nodeCount; s++) {
+            if (!paths.reached(s) || co.capacity[s][k] <= 0) {
+                continue;
+            }
+            List<String> path = new ArrayList<>();
+            double routing = 0;
+            double congestion = 0;
+            for (int node : paths.nodes(s)) {
+                path.add(scenario.nodes().get(node).id());
+            }
+            for (int a : paths.arcs(s)) {
+                routing += co.routingCost[a][k];
+                congestion += co.linkWeight[k] * eta[a];
+            }
+            double spare = Math.max(0, co.capacity[s][k] * Coefficients.TOKENS_PER_UNIT - processed[s][k]);
+            sites.add(new DeliverySite(scenario.nodes().get(s).id(), path, co.processingCost[s][k], scarcity[s][k],
+                    routing, congestion, paths.latency(s), spare));
+        }
+        sites.sort(Comparator.comparingDouble(DeliverySite::deliveredCost)
+                .thenComparingDouble(DeliverySite::latencyMs)
+                .thenComparingInt(site -> scenario.nodeIndex(site.node())));
+        return List.copyOf(sites);
+    }
+
+    /**
      * Splits the cleared flows of one class into origin → site paths: for every origin with served
      * demand, which sites its tokens reach and in what shares. The split is one flow decomposition of
      * many (tokens of different origins are interchangeable); this one is deterministic: origins in
@@ -166,6 +226,9 @@ public final class ServingAnalysis {
      */
     public Map<String, List<ServingShare>> servingSplit(String classId) {
         int k = scenario.classIndex(classId);
+        if (!pathFlows.isEmpty() || co.pathClass[k]) {
+            return splitOfPathFlows(classId);
+        }
         double[] supply = new double[co.nodeCount];
         double[] sink = new double[co.nodeCount];
         double[] left = new double[co.linkCount];
@@ -235,6 +298,45 @@ public final class ServingAnalysis {
                     pathOf.get(site), acc[0], acc[0] / originTotal)));
             shares.sort(Comparator.comparingDouble(ServingShare::tokensPerSecond).reversed());
             split.put(scenario.nodes().get(o).id(), List.copyOf(shares));
+        }
+        return split;
+    }
+
+    /**
+     * The split as the result's path flows give it: per origin, the tokens per site, each with the path
+     * that carries most of them (a path class's paths are all within its limit).
+     */
+    private Map<String, List<ServingShare>> splitOfPathFlows(String classId) {
+        Map<String, Map<String, double[]>> bySite = new LinkedHashMap<>(); // origin -> site -> {tokens, largest}
+        Map<String, Map<String, List<String>>> pathOf = new HashMap<>();
+        for (PathFlow p : pathFlows) {
+            if (!p.classId().equals(classId)) {
+                continue;
+            }
+            double[] acc = bySite.computeIfAbsent(p.origin(), o -> new LinkedHashMap<>())
+                    .computeIfAbsent(p.site(), x -> new double[2]);
+            acc[0] += p.tokensPerSecond();
+            if (p.tokensPerSecond() > acc[1]) {
+                acc[1] = p.tokensPerSecond();
+                pathOf.computeIfAbsent(p.origin(), o -> new HashMap<>()).put(p.site(), p.path());
+            }
+        }
+        Map<String, List<ServingShare>> split = new LinkedHashMap<>();
+        for (int o = 0; o < co.nodeCount; o++) {
+            String origin = scenario.nodes().get(o).id();
+            Map<String, double[]> sites = bySite.get(origin);
+            if (sites == null) {
+                continue;
+            }
+            double total = sites.values().stream().mapToDouble(acc -> acc[0]).sum();
+            if (total <= 0) {
+                continue;
+            }
+            List<ServingShare> shares = new ArrayList<>();
+            sites.forEach((site, acc) -> shares.add(new ServingShare(site, pathOf.get(origin).get(site), acc[0],
+                    acc[0] / total)));
+            shares.sort(Comparator.comparingDouble(ServingShare::tokensPerSecond).reversed());
+            split.put(origin, List.copyOf(shares));
         }
         return split;
     }
