@@ -50,6 +50,8 @@ final class Coefficients {
      * cannot bind any simple path, so such a class stays on arc flows: the two are the same LP then.
      */
     final boolean[] pathClass;
+    /** The scenario's scope is END_TO_END. */
+    final boolean endToEnd;
     /** Link-row coefficient of class k: 1 (token-equivalent) or γ_k in GB per M tokens (transfer-aware). */
     final double[] linkWeight;
     /** B_a in M tokens/s (token-equivalent) or W_a in GB/s (transfer-aware); +∞ if no class moves data. */
@@ -109,6 +111,7 @@ final class Coefficients {
         }
         maxLatency = new double[classCount];
         pathClass = new boolean[classCount];
+        endToEnd = scenario.latencyScope() == io.tokenflow.market.model.LatencyScope.END_TO_END;
         for (int k = 0; k < classCount; k++) {
             WorkloadClass cls = scenario.classes().get(k);
             maxLatency[k] = cls.maxLatencyMs().orElse(Double.POSITIVE_INFINITY);

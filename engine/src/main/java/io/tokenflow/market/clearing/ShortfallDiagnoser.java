@@ -222,11 +222,11 @@ final class ShortfallDiagnoser {
     }
 
     /**
-     * For a path class, how far each short origin is from capacity: the least-latency path (over the links
-     * the class can use, whatever its limit) to a node with capacity for the class. Empty for arc classes.
+     * For a class with an END_TO_END limit, how far each short origin is from capacity: the least-latency
+     * path over open links, whatever the limit, to a node with capacity for the class. Empty otherwise.
      */
     private List<LatencyReach> latencyReach(int k, List<UnservedDemand> shortOrigins) {
-        if (!co.pathClass[k]) {
+        if (!co.endToEnd || co.maxLatency[k] == Double.POSITIVE_INFINITY) {
             return List.of();
         }
         List<LatencyReach> reach = new ArrayList<>();
@@ -251,7 +251,8 @@ final class ShortfallDiagnoser {
                 }
                 for (int a : co.outArcs()[u]) {
                     int v = co.linkTo[a];
-                    if (co.carries(a, k) && dist[u] + co.latency[a] < dist[v]) {
+                    boolean open = co.linkWeight[k] == 0 || co.linkCapacity[a] > 0;
+                    if (open && dist[u] + co.latency[a] < dist[v]) {
                         dist[v] = dist[u] + co.latency[a];
                         queue.add(new double[] {dist[v], v});
                     }
