@@ -107,6 +107,7 @@ final class PaperTestbed {
         }
         BandwidthModel model = options.bandwidthModel().orElse(BandwidthModel.TOKEN_EQUIVALENT);
         // the paper's case studies read latency limits per link (§2.1-2.2); END_TO_END is the oracle's own rule
-        return new Scenario(name, model, LatencyScope.PER_LINK, classes, nodes, links, demand);
+        return new Scenario(name, model, options.latencyScope().orElse(LatencyScope.PER_LINK), classes, nodes, links,
+                demand);
     }
 }

@@ -97,10 +97,11 @@ public final class SyntheticScenarios {
 
         /**
          * The benchmark's sparse END_TO_END case: a ring with a chord per 3 sites, {@code classes} classes
-         * of which about half have a limit of 2-5 median link latencies, load 0.6.
+         * of which about half have a limit of 2-5 median link latencies, load 0.6, every class with a
+         * penalty (as {@code tokenflow serve} gives each: the live market always clears).
          */
         public static Spec sparse(int nodes, int classes, long seed) {
-            return new Spec(nodes, classes, 3, BandwidthModel.TOKEN_EQUIVALENT, 0.6, true, 0.25, seed,
+            return new Spec(nodes, classes, 3, BandwidthModel.TOKEN_EQUIVALENT, 0.6, true, 1.0, seed,
                     Shape.RING_WITH_CHORDS, LatencyScope.END_TO_END);
         }
     }
