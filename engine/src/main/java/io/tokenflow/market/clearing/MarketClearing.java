@@ -39,6 +39,9 @@ public final class MarketClearing implements AutoCloseable {
         this.layout = formulated.layout();
         this.names = formulated.names();
         this.solver = new OrToolsLpSolver(formulated.lp(), solverKind);
+        if (coefficients.anyPathClass()) {
+            solver.keepBasisAcrossNewColumns();
+        }
     }
 
     /** Formulates the scenario's LP and loads it into a new solver (not yet solved). */

@@ -59,6 +59,9 @@ final class ShortfallDiagnoser {
             if (timeLimit != null) {
                 solver.setTimeLimitMillis(timeLimit.toMillis());
             }
+            if (co.anyPathClass()) {
+                solver.keepBasisAcrossNewColumns();
+            }
             solution = solver.solve();
             if (co.anyPathClass()) {
                 ColumnGeneration.Outcome generated = ColumnGeneration.run(solver, co, phase1.layout(), phase1.names(),
