@@ -2,6 +2,7 @@ package io.tokenflow.market.clearing;
 
 import io.tokenflow.market.model.BandwidthModel;
 import io.tokenflow.market.model.ComputeNode;
+import io.tokenflow.market.model.LatencyScope;
 import io.tokenflow.market.model.Link;
 import io.tokenflow.market.model.Scenario;
 import io.tokenflow.market.model.WorkloadClass;
@@ -111,7 +112,7 @@ final class Coefficients {
         }
         maxLatency = new double[classCount];
         pathClass = new boolean[classCount];
-        endToEnd = scenario.latencyScope() == io.tokenflow.market.model.LatencyScope.END_TO_END;
+        endToEnd = scenario.latencyScope() == LatencyScope.END_TO_END;
         for (int k = 0; k < classCount; k++) {
             WorkloadClass cls = scenario.classes().get(k);
             maxLatency[k] = cls.maxLatencyMs().orElse(Double.POSITIVE_INFINITY);

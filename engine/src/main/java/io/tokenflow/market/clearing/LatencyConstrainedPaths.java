@@ -141,10 +141,6 @@ final class LatencyConstrainedPaths {
         return arcs;
     }
 
-    int labelCount() {
-        return labels;
-    }
-
     private int newLabel(double c, double lat, int v, int p, int a) {
         if (labels == cost.length) {
             int grown = labels * 2;

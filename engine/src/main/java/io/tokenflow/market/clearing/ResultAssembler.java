@@ -13,7 +13,12 @@ import io.tokenflow.market.solution.Settlement;
 import io.tokenflow.market.solution.SolveStats;
 import io.tokenflow.market.solution.UnservedDemand;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.function.IntFunction;
@@ -201,7 +206,7 @@ final class ResultAssembler {
             processed[i / co.classCount][i % co.classCount] = processing.get(i).tokensPerSecond();
             served[i / co.classCount][i % co.classCount] -= unserved.get(i).tokensPerSecond();
         }
-        java.util.Map<String, Integer> linkIndex = new java.util.HashMap<>();
+        Map<String, Integer> linkIndex = new HashMap<>();
         for (int a = 0; a < co.linkCount; a++) {
             linkIndex.put(scenario.links().get(a).label(), a);
         }
@@ -219,10 +224,10 @@ final class ResultAssembler {
                 supply[j] = Math.max(0, served[j][k]);
                 sink[j] = processed[j][k];
             }
-            java.util.Map<java.util.List<Integer>, double[]> merged = new java.util.LinkedHashMap<>();
-            java.util.Map<java.util.List<Integer>, FlowDecomposition.Chunk> first = new java.util.HashMap<>();
+            Map<List<Integer>, double[]> merged = new LinkedHashMap<>();
+            Map<List<Integer>, FlowDecomposition.Chunk> first = new HashMap<>();
             for (FlowDecomposition.Chunk c : FlowDecomposition.decompose(co, supply, sink, flow[k])) {
-                java.util.List<Integer> key = java.util.Arrays.stream(c.nodes()).boxed().toList();
+                List<Integer> key = Arrays.stream(c.nodes()).boxed().toList();
                 merged.computeIfAbsent(key, x -> new double[1])[0] += c.amount();
                 first.putIfAbsent(key, c);
             }
@@ -239,7 +244,7 @@ final class ResultAssembler {
         List<PathFlow> all = new ArrayList<>();
         for (List<List<PathFlow>> perClass : byOrigin) {
             for (List<PathFlow> paths : perClass) {
-                paths.sort(java.util.Comparator.comparingDouble(PathFlow::tokensPerSecond).reversed());
+                paths.sort(Comparator.comparingDouble(PathFlow::tokensPerSecond).reversed());
                 all.addAll(paths);
             }
         }

@@ -37,7 +37,6 @@ public final class ServingAnalysis {
     private final double[][] served;
     /** f_a,k, tokens/s. */
     private final double[][] flow;
-    private final int[][] allOutArcs;
     private final List<PathFlow> pathFlows;
     /** Link index by {@code from->to}. */
     private final Map<String, Integer> linkIndex;
@@ -75,18 +74,6 @@ public final class ServingAnalysis {
             flow[linkIndex.get(f.from() + "->" + f.to())][scenario.classIndex(f.classId())] = f.tokensPerSecond();
         }
         pathFlows = result.pathFlows();
-        int[] outDegree = new int[co.nodeCount];
-        for (int a = 0; a < co.linkCount; a++) {
-            outDegree[co.linkFrom[a]]++;
-        }
-        allOutArcs = new int[co.nodeCount][];
-        for (int j = 0; j < co.nodeCount; j++) {
-            allOutArcs[j] = new int[outDegree[j]];
-            outDegree[j] = 0;
-        }
-        for (int a = 0; a < co.linkCount; a++) {
-            allOutArcs[co.linkFrom[a]][outDegree[co.linkFrom[a]]++] = a;
-        }
     }
 
     /**
@@ -229,76 +216,38 @@ public final class ServingAnalysis {
         if (!pathFlows.isEmpty() || co.pathClass[k]) {
             return splitOfPathFlows(classId);
         }
+        // a result without path flows (built by hand): split its arc flows here, as the engine does
         double[] supply = new double[co.nodeCount];
         double[] sink = new double[co.nodeCount];
         double[] left = new double[co.linkCount];
-        double total = 0;
         for (int j = 0; j < co.nodeCount; j++) {
             supply[j] = served[j][k];
             sink[j] = processed[j][k];
-            total += supply[j];
         }
         for (int a = 0; a < co.linkCount; a++) {
             left[a] = flow[a][k];
         }
-        // flows are read at solver precision (about 1e-3 tokens/s); smaller remainders are rounding
-        double eps = Math.max(1e-2, 1e-9 * total);
-        Map<String, List<ServingShare>> split = new LinkedHashMap<>();
-        for (int o = 0; o < co.nodeCount; o++) {
-            Map<Integer, double[]> bySite = new LinkedHashMap<>(); // site -> {tokens, largest chunk}
-            Map<Integer, List<String>> pathOf = new HashMap<>();
-            while (supply[o] > eps) {
-                List<Integer> nodes = new ArrayList<>(List.of(o));
-                List<Integer> arcs = new ArrayList<>();
-                int u = o;
-                boolean stuck = false;
-                while (sink[u] <= eps) {
-                    int next = widestArc(u, left, eps);
-                    if (next < 0) {
-                        stuck = true; // only rounding is left
-                        break;
-                    }
-                    int v = co.linkTo[next];
-                    int seen = nodes.indexOf(v);
-                    if (seen >= 0) {
-                        cancelCycle(arcs.subList(seen, arcs.size()), next, left);
-                        nodes.subList(seen + 1, nodes.size()).clear();
-                        arcs.subList(seen, arcs.size()).clear();
-                    } else {
-                        nodes.add(v);
-                        arcs.add(next);
-                    }
-                    u = v;
-                }
-                if (stuck) {
-                    break;
-                }
-                double amount = Math.min(supply[o], sink[u]);
-                for (int a : arcs) {
-                    amount = Math.min(amount, left[a]);
-                }
-                supply[o] -= amount;
-                sink[u] -= amount;
-                for (int a : arcs) {
-                    left[a] -= amount;
-                }
-                double[] acc = bySite.computeIfAbsent(u, s -> new double[2]);
-                acc[0] += amount;
-                if (amount > acc[1]) {
-                    acc[1] = amount;
-                    pathOf.put(u, nodes.stream().map(j -> scenario.nodes().get(j).id()).toList());
-                }
+        Map<Integer, Map<Integer, double[]>> bySite = new LinkedHashMap<>(); // origin -> site -> {tokens, largest}
+        Map<Integer, Map<Integer, List<String>>> pathOf = new HashMap<>();
+        for (FlowDecomposition.Chunk c : FlowDecomposition.decompose(co, supply, sink, left)) {
+            double[] acc = bySite.computeIfAbsent(c.origin(), o -> new LinkedHashMap<>())
+                    .computeIfAbsent(c.site(), s -> new double[2]);
+            acc[0] += c.amount();
+            if (c.amount() > acc[1]) {
+                acc[1] = c.amount();
+                pathOf.computeIfAbsent(c.origin(), o -> new HashMap<>()).put(c.site(),
+                        java.util.Arrays.stream(c.nodes()).mapToObj(j -> scenario.nodes().get(j).id()).toList());
             }
-            double originTotal = bySite.values().stream().mapToDouble(acc -> acc[0]).sum();
-            if (originTotal <= eps) {
-                continue;
-            }
-            List<ServingShare> shares = new ArrayList<>();
-            bySite.forEach((site, acc) -> shares.add(new ServingShare(scenario.nodes().get(site).id(),
-                    pathOf.get(site), acc[0], acc[0] / originTotal)));
-            shares.sort(Comparator.comparingDouble(ServingShare::tokensPerSecond).reversed());
-            split.put(scenario.nodes().get(o).id(), List.copyOf(shares));
         }
+        Map<String, List<ServingShare>> split = new LinkedHashMap<>();
+        bySite.forEach((origin, sites) -> {
+            double originTotal = sites.values().stream().mapToDouble(acc -> acc[0]).sum();
+            List<ServingShare> shares = new ArrayList<>();
+            sites.forEach((site, acc) -> shares.add(new ServingShare(scenario.nodes().get(site).id(),
+                    pathOf.get(origin).get(site), acc[0], acc[0] / originTotal)));
+            shares.sort(Comparator.comparingDouble(ServingShare::tokensPerSecond).reversed());
+            split.put(scenario.nodes().get(origin).id(), List.copyOf(shares));
+        });
         return split;
     }
 
@@ -339,27 +288,5 @@ public final class ServingAnalysis {
             split.put(origin, List.copyOf(shares));
         }
         return split;
-    }
-
-    private int widestArc(int node, double[] left, double eps) {
-        int best = -1;
-        for (int a : allOutArcs[node]) {
-            if (left[a] > eps && (best < 0 || left[a] > left[best])) {
-                best = a;
-            }
-        }
-        return best;
-    }
-
-    /** Removes the circulation around a cycle: it moves tokens in a loop and serves no one. */
-    private static void cancelCycle(List<Integer> pathArcs, int closingArc, double[] left) {
-        double amount = left[closingArc];
-        for (int a : pathArcs) {
-            amount = Math.min(amount, left[a]);
-        }
-        for (int a : pathArcs) {
-            left[a] -= amount;
-        }
-        left[closingArc] -= amount;
     }
 }

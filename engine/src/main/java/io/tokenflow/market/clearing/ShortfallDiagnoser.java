@@ -12,8 +12,12 @@ import java.text.DecimalFormat;
 import java.text.DecimalFormatSymbols;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.PriorityQueue;
 
 /**
  * Explains an infeasible clearing by solving the least-shortfall LP (phase 1: minimise must-serve
@@ -236,10 +240,10 @@ final class ShortfallDiagnoser {
         for (UnservedDemand origin : shortOrigins) {
             int o = scenario.nodeIndex(origin.node());
             double[] dist = new double[co.nodeCount];
-            java.util.Arrays.fill(dist, Double.POSITIVE_INFINITY);
+            Arrays.fill(dist, Double.POSITIVE_INFINITY);
             dist[o] = 0;
-            java.util.PriorityQueue<double[]> queue = new java.util.PriorityQueue<>(
-                    java.util.Comparator.comparingDouble((double[] e) -> e[0]).thenComparingDouble(e -> e[1]));
+            PriorityQueue<double[]> queue = new PriorityQueue<>(
+                    Comparator.comparingDouble((double[] e) -> e[0]).thenComparingDouble(e -> e[1]));
             queue.add(new double[] {0, o});
             int nearest = -1;
             while (!queue.isEmpty()) {
@@ -262,7 +266,7 @@ final class ShortfallDiagnoser {
                 }
             }
             reach.add(new LatencyReach(origin.node(),
-                    nearest < 0 ? java.util.Optional.empty() : java.util.Optional.of(scenario.nodes().get(nearest).id()),
+                    nearest < 0 ? Optional.empty() : Optional.of(scenario.nodes().get(nearest).id()),
                     nearest < 0 ? Double.POSITIVE_INFINITY : dist[nearest], co.maxLatency[k]));
         }
         return reach;
