@@ -70,7 +70,8 @@ public final class EndToEndScaling {
             Scenario endToEnd = SyntheticScenarios.generate(SyntheticScenarios.Spec.sparse(n, 4, 42));
             Row e = measure(endToEnd, solver);
             Row p = measure(endToEnd.withLatencyScope(LatencyScope.PER_LINK), solver);
-            System.out.printf(Locale.ROOT, "| %d | %d | %,.0f ms | %d | %,d | %,d | %.1f ms (%.1f) | %.1f | %,.0f ms | %.1f ms |%n",
+            System.out.printf(Locale.ROOT,
+                    "| %d | %d | %,.0f ms | %d | %,d | %,d | %.1f ms (%.1f) | %.1f | %,.0f ms | %.1f ms |%n",
                     n, e.links(), e.coldMs(), e.coldRounds(), e.coldColumns(), e.pathColumns(), e.warmMedianMs(),
                     e.warmMaxMs(), e.columnsPerReclear(), p.coldMs(), p.warmMedianMs());
         }

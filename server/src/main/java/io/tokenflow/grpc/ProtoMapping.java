@@ -102,7 +102,7 @@ final class ProtoMapping {
                 .setDeliveredCostPerMTokens(decision.deliveredCost())
                 .setClearedShare(decision.clearedShare())
                 .setStale(decision.state().stale())
-                .setLatencyMs(decision.state().snapshot().analysis().latencyMs(decision.path()))
+                .setLatencyMs(decision.latencyMs())
                 .build();
     }
 
@@ -179,7 +179,7 @@ final class ProtoMapping {
                 for (io.tokenflow.market.solution.ServingShare s : e.getValue()) {
                     split.addShares(ServingShare.newBuilder().setNode(s.site()).addAllPath(s.path())
                             .setShare(s.share()).setTokensPerSecond(s.tokensPerSecond())
-                            .setLatencyMs(state.snapshot().analysis().latencyMs(s.path())));
+                            .setLatencyMs(s.latencyMs()));
                 }
                 table.addSplits(split);
             }

@@ -243,8 +243,11 @@ public final class ServingAnalysis {
         bySite.forEach((origin, sites) -> {
             double originTotal = sites.values().stream().mapToDouble(acc -> acc[0]).sum();
             List<ServingShare> shares = new ArrayList<>();
-            sites.forEach((site, acc) -> shares.add(new ServingShare(scenario.nodes().get(site).id(),
-                    pathOf.get(origin).get(site), acc[0], acc[0] / originTotal)));
+            sites.forEach((site, acc) -> {
+                List<String> path = pathOf.get(origin).get(site);
+                shares.add(new ServingShare(scenario.nodes().get(site).id(), path, acc[0], acc[0] / originTotal,
+                        latencyMs(path)));
+            });
             shares.sort(Comparator.comparingDouble(ServingShare::tokensPerSecond).reversed());
             split.put(scenario.nodes().get(origin).id(), List.copyOf(shares));
         });
@@ -283,7 +286,7 @@ public final class ServingAnalysis {
             }
             List<ServingShare> shares = new ArrayList<>();
             sites.forEach((site, acc) -> shares.add(new ServingShare(site, pathOf.get(origin).get(site), acc[0],
-                    acc[0] / total)));
+                    acc[0] / total, latencyMs(pathOf.get(origin).get(site)))));
             shares.sort(Comparator.comparingDouble(ServingShare::tokensPerSecond).reversed());
             split.put(origin, List.copyOf(shares));
         }
