@@ -215,4 +215,46 @@ class EndToEndClearingTest {
         assertFalse(r.pathFlows().isEmpty());
         assertTrue(r.pathFlows().stream().allMatch(p -> p.latencyMs() <= 120), r.pathFlows().toString());
     }
+
+    @ParameterizedTest
+    @EnumSource(SolverKind.class)
+    void aWarmReclearThatNeedsPathsTheLpLacksGoesThroughPhaseOne(SolverKind kind) throws Exception {
+        // a-b-c-d, 40 ms links, chat <= 100 ms: a (no capacity) is served at c over a -> b -> c (80 ms). Then b,
+        // which has no capacity either, gets demand: the live LP holds no path from b (origins without demand are
+        // not priced), so the restricted LP is infeasible though the market is not; phase 1 finds b's paths.
+        List<Link> links = new ArrayList<>(twoWay("a", "b", 40));
+        links.addAll(twoWay("b", "c", 40));
+        links.addAll(twoWay("c", "d", 40));
+        Scenario s = new Scenario("line 40 ms", null, List.of(CHAT),
+                List.of(node("a", 0.20, 0), node("b", 0.15, 0), node("c", 0.05, 10e6), node("d", 0.01, 10e6)),
+                links, List.of(new Demand("a", "chat", 1e6)));
+        try (MarketClearing market = MarketClearing.open(s, kind)) {
+            assertEquals(List.of("a", "b", "c"), market.clear().pathFlows().get(0).path());
+            List<MarketUpdate> steps = List.of(new DemandUpdate("b", "chat", 1e6), new CapacityUpdate("c", "chat", 0),
+                    new CapacityUpdate("c", "chat", 10e6));
+            Scenario expected = s;
+            List<ClearingStatus> statuses = new ArrayList<>();
+            for (MarketUpdate step : steps) {
+                market.apply(List.of(step));
+                expected = step.applyTo(expected);
+                ClearingResult warm = market.clear();
+                ClearingResult cold = certified(expected, kind);
+                statuses.add(warm.status());
+                assertEquals(cold.status(), warm.status(), step.toString());
+                List<String> violations = CertificateChecker.check(JSON.readTree(ScenarioJson.write(expected)),
+                        JSON.readTree(ClearingResultJson.write(warm)));
+                assertTrue(violations.isEmpty(), step + ": " + violations);
+                if (warm.optimal()) {
+                    assertEquals(cold.objectivePerHour().getAsDouble(), warm.objectivePerHour().getAsDouble(), 1e-9,
+                            step.toString());
+                }
+                if (step == steps.get(0)) {
+                    assertTrue(warm.stats().columnsGenerated() > 0, "phase 1 adds b's paths: " + warm.stats());
+                    assertTrue(warm.pathFlows().stream().anyMatch(p -> p.origin().equals("b")), warm.pathFlows().toString());
+                }
+            }
+            // c gone: within 100 ms a reaches only b, which has no capacity (d is 120 ms away); b is served at d
+            assertEquals(List.of(ClearingStatus.OPTIMAL, ClearingStatus.INFEASIBLE, ClearingStatus.OPTIMAL), statuses);
+        }
+    }
 }
