@@ -7,9 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.inprocess.InProcessServerBuilder;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tokenflow.api.v1.CapacityUpdate;
 import io.tokenflow.api.v1.PricingOracleGrpc;
 import io.tokenflow.api.v1.RetailDelay;
@@ -24,40 +21,30 @@ import io.tokenflow.api.v1.UpdateCapacityRequest;
 import io.tokenflow.market.model.ComputeNode;
 import io.tokenflow.market.model.Scenario;
 import io.tokenflow.market.model.WorkloadClass;
-import io.tokenflow.market.scenarios.EmbeddedScenarios;
 import io.tokenflow.service.LeaderOracle;
 import io.tokenflow.service.MarketSnapshot;
-import io.tokenflow.service.OracleConfig;
-import java.time.Clock;
-import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** RetailEquilibrium over an in-process channel: costs from the live version's site prices, errors by field. */
 class RetailEquilibriumRpcTest {
+    private InProcessLeader leader;
     private LeaderOracle oracle;
-    private OracleServer server;
     private ManagedChannel channel;
     private PricingOracleGrpc.PricingOracleBlockingStub stub;
 
     @BeforeEach
     void start() throws Exception {
-        SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        oracle = LeaderOracle.start(EmbeddedScenarios.get("five-node"), OracleConfig.builder().build(), meters);
-        String name = InProcessServerBuilder.generateName();
-        server = new OracleServer(InProcessServerBuilder.forName(name).directExecutor(), oracle, meters,
-                Clock.systemUTC()).start();
-        channel = InProcessChannelBuilder.forName(name).directExecutor().build();
-        stub = PricingOracleGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
+        leader = new InProcessLeader();
+        oracle = leader.oracle;
+        channel = leader.channel;
+        stub = leader.stub;
     }
 
     @AfterEach
     void stop() throws Exception {
-        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-        server.stop(Duration.ofSeconds(1));
-        oracle.close();
+        leader.close();
     }
 
     private static RetailProvider.Builder provider(String id, double price) {
