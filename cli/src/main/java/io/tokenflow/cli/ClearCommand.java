@@ -29,7 +29,8 @@ final class ClearCommand implements Callable<Integer> {
     Format format;
 
     @Option(names = "--export-lp", paramLabel = "FILE",
-            description = "Also write the LP the solver saw (CPLEX LP format; glpsol --lp and clp read it).")
+            description = "Also write the LP the solver saw (CPLEX LP format; glpsol --lp and clp read it): for END_TO_END"
+                    + " classes, with the paths column generation found, so its optimum is the market's.")
     Path exportLp;
 
     @Override
@@ -37,10 +38,11 @@ final class ClearCommand implements Callable<Integer> {
         Scenario loaded = marketOptions.load();
         ClearingResult result;
         try (MarketClearing market = MarketClearing.open(loaded, marketOptions.solver)) {
+            result = market.clear();
             if (exportLp != null) {
+                // after the clear: the paths generated for END_TO_END classes are part of the LP
                 Files.writeString(exportLp, market.exportLp());
             }
-            result = market.clear();
         }
         var out = spec.commandLine().getOut();
         if (format == Format.json) {

@@ -157,8 +157,10 @@ final class ReportCommand implements Callable<Integer> {
     }
 
     private MarketReport fromOracle(MarketIndicators indicators) throws Exception {
-        if (variants.bandwidth != null || !variants.maxLatency.isEmpty() || variants.opexAdder) {
-            throw new IllegalArgumentException("--bandwidth, --max-latency and --opex-adder change a scenario; "
+        if (variants.bandwidth != null || !variants.maxLatency.isEmpty() || variants.opexAdder
+                || variants.latencyScope != null) {
+            throw new IllegalArgumentException("--bandwidth, --max-latency, --latency-scope and --opex-adder change a"
+                    + " scenario; "
                     + "with --target the report shows the oracle's market as it is");
         }
         try (PricingOracleClient client = connection.client(target, deadline)) {

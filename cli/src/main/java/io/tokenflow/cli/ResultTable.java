@@ -18,9 +18,12 @@ final class ResultTable {
     static String render(Scenario scenario, ClearingResult result) {
         StringBuilder out = new StringBuilder();
         out.append(scenario.name()).append('\n');
-        out.append(String.format(Locale.ROOT, "status %s | %s | demand %,.0f tok/s | %s, %d iterations, %.1f ms%n",
-                result.status(), result.bandwidthModel(), scenario.totalDemandTokensPerSecond(),
-                result.stats().solver(), result.stats().iterations(), result.stats().solveMillis()));
+        out.append(String.format(Locale.ROOT,
+                "status %s | %s | latency %s | demand %,.0f tok/s | %s, %d iterations%s, %.1f ms%n",
+                result.status(), result.bandwidthModel(), result.latencyScope(), scenario.totalDemandTokensPerSecond(),
+                result.stats().solver(), result.stats().iterations(),
+                result.stats().pathColumns() > 0 ? ", " + result.stats().pathColumns() + " path columns" : "",
+                result.stats().solveMillis()));
         if (!result.optimal()) {
             result.diagnosis().ifPresent(d -> {
                 out.append('\n').append(d.message()).append("\n\n");

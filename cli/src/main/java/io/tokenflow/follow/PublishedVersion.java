@@ -4,12 +4,14 @@ import io.tokenflow.client.ClearingView;
 import io.tokenflow.client.MarketView;
 import io.tokenflow.market.io.ScenarioJson;
 import io.tokenflow.market.model.BandwidthModel;
+import io.tokenflow.market.model.LatencyScope;
 import io.tokenflow.market.model.Scenario;
 import io.tokenflow.market.solution.ArcFlow;
 import io.tokenflow.market.solution.ClearingResult;
 import io.tokenflow.market.solution.ClearingStatus;
 import io.tokenflow.market.solution.LinkState;
 import io.tokenflow.market.solution.NodePrice;
+import io.tokenflow.market.solution.PathFlow;
 import io.tokenflow.market.solution.ProcessingLevel;
 import io.tokenflow.market.solution.Settlement;
 import io.tokenflow.market.solution.SolveStats;
@@ -50,6 +52,7 @@ public record PublishedVersion(long version, Instant clearedAt, boolean stale, S
         return new ClearingResult(c.scenario(), ClearingStatus.OPTIMAL,
                 c.bandwidthModel() == ClearingView.BandwidthModel.TRANSFER_AWARE
                         ? BandwidthModel.TRANSFER_AWARE : BandwidthModel.TOKEN_EQUIVALENT,
+                c.latencyScope() == ClearingView.LatencyScope.PER_LINK ? LatencyScope.PER_LINK : LatencyScope.END_TO_END,
                 c.objectivePerHour(),
                 c.prices().stream().map(p -> new NodePrice(p.node(), p.workloadClass(), p.pricePerMTokens(), p.energy(),
                         p.scarcity(), p.routing(), p.congestion(), p.unservedPenalty(), p.servingNode(), p.path(),
@@ -58,6 +61,8 @@ public record PublishedVersion(long version, Instant clearedAt, boolean stale, S
                         p.capacityTokensPerSecond(), p.scarcityRent())).toList(),
                 c.flows().stream().map(f -> new ArcFlow(f.fromNode(), f.toNode(), f.workloadClass(),
                         f.tokensPerSecond())).toList(),
+                c.pathFlows().stream().map(p -> new PathFlow(p.origin(), p.workloadClass(), p.path(),
+                        p.tokensPerSecond(), p.latencyMs())).toList(),
                 c.links().stream().map(l -> new LinkState(l.fromNode(), l.toNode(), l.congestionRent(),
                         l.utilization(), l.tokensPerSecond(), l.gbPerSecond())).toList(),
                 c.unserved().stream().map(u -> new UnservedDemand(u.node(), u.workloadClass(), u.tokensPerSecond()))

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tokenflow.market.io.ScenarioJson;
 import io.tokenflow.market.model.BandwidthModel;
+import io.tokenflow.market.model.LatencyScope;
 import io.tokenflow.market.model.Scenario;
 import io.tokenflow.market.scenarios.EmbeddedScenarios;
 import io.tokenflow.market.scenarios.ScenarioOptions;
@@ -75,6 +76,14 @@ class ExternalSolverCrossCheckTest {
                 base.withBandwidthModel(BandwidthModel.TRANSFER_AWARE)), true));
         cases.add(new Case("five-node latency", EmbeddedScenarios.get("five-node",
                 base.withMaxLatency("chat", 15).withMaxLatency("code", 20)), true));
+        // END_TO_END: the export comes after column generation, so its restricted LP has the market's optimum
+        cases.add(new Case("five-node latency end to end", EmbeddedScenarios.get("five-node",
+                base.withMaxLatency("chat", 15).withMaxLatency("code", 20).withLatencyScope(LatencyScope.END_TO_END)),
+                true));
+        for (int seed = 1; seed <= 2; seed++) {
+            cases.add(new Case("sparse ring end to end seed " + seed,
+                    SyntheticScenarios.generate(SyntheticScenarios.Spec.sparse(20 + 20 * seed, 3, seed)), false));
+        }
         cases.add(new Case("five-node 40x", EmbeddedScenarios.get("five-node", base.withScale(40)), true));
         cases.add(new Case("twenty-node 35x", EmbeddedScenarios.get("twenty-node"), false));
         cases.add(new Case("twenty-node 40x (infeasible)", EmbeddedScenarios.get("twenty-node", base.withScale(40)),

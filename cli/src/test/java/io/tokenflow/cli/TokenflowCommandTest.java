@@ -79,7 +79,47 @@ class TokenflowCommandTest {
         assertInvalid(run("clear", "--scenario", bad.toString()),
                 "tokenflow: invalid input: nodes[0]: node 'a' electricityPricePerKwh must be finite and >= 0, got NaN");
         assertInvalid(run("clear", "--scenario", dir.resolve("missing.json").toString()), "does not exist");
+        Path scope = dir.resolve("scope.json");
+        Files.writeString(scope, run("scenario", "two-node").out().replace("\"latencyScope\" : \"END_TO_END\"",
+                "\"latencyScope\" : \"PER_PATH\""));
+        assertInvalid(run("clear", "--scenario", scope.toString()),
+                "tokenflow: invalid input: latencyScope must be END_TO_END or PER_LINK, got \"PER_PATH\"");
+        for (String limit : List.of("-20", "NaN")) {
+            Path file = dir.resolve("limit" + limit + ".json");
+            Files.writeString(file, run("scenario", "two-node").out().replace("\"maxLatencyMs\" : 100",
+                    "\"maxLatencyMs\" : " + limit));
+            assertInvalid(run("clear", "--scenario", file.toString()),
+                    "tokenflow: invalid input: classes[0]: class 'chat' maxLatencyMs must be finite and >= 0, got "
+                            + limit);
+        }
         assertInvalid(run("clear", "--scenario", "six-node"), "'six-node' is neither an embedded scenario");
+    }
+
+    @Test
+    void theLatencyCaseClearsUnderEitherScope(@TempDir Path dir) throws Exception {
+        Path perLinkFile = dir.resolve("per-link.json");
+        Files.writeString(perLinkFile, run("scenario", "five-node", "--max-latency", "chat=15", "--max-latency",
+                "code=20").out());
+        JsonNode perLink = JSON.readTree(run("clear", "--scenario", perLinkFile.toString(), "--format", "json").out());
+        assertEquals("PER_LINK", perLink.get("latencyScope").asText());
+        Path endToEndFile = dir.resolve("end-to-end.json");
+        Files.writeString(endToEndFile, run("scenario", "five-node", "--max-latency", "chat=15", "--max-latency",
+                "code=20", "--latency-scope", "end-to-end").out());
+        Run endToEnd = run("clear", "--scenario", endToEndFile.toString(), "--format", "json");
+        assertEquals(0, endToEnd.exit(), endToEnd.err());
+        JsonNode result = JSON.readTree(endToEnd.out());
+        assertEquals("END_TO_END", result.get("latencyScope").asText());
+        assertEquals(perLink.get("objectivePerHour").asDouble(), result.get("objectivePerHour").asDouble(), 1e-6);
+        for (JsonNode path : result.get("pathFlows")) {
+            double limit = switch (path.get("class").asText()) {
+                case "chat" -> 15;
+                case "code" -> 20;
+                default -> Double.POSITIVE_INFINITY;
+            };
+            assertTrue(path.get("latencyMs").asDouble() <= limit, path.toString());
+        }
+        assertInvalid(run("scenario", "five-node", "--latency-scope", "sideways"),
+                "expected end-to-end or per-link, got 'sideways'");
     }
 
     @Test

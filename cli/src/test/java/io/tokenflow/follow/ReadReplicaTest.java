@@ -31,7 +31,9 @@ import io.tokenflow.grpc.OracleServer;
 import io.tokenflow.market.model.ComputeNode;
 import io.tokenflow.market.model.Scenario;
 import io.tokenflow.market.model.WorkloadClass;
+import io.tokenflow.market.model.LatencyScope;
 import io.tokenflow.market.scenarios.EmbeddedScenarios;
+import io.tokenflow.market.scenarios.ScenarioOptions;
 import io.tokenflow.service.LeaderOracle;
 import io.tokenflow.service.OracleConfig;
 import io.tokenflow.service.ReplicaOracle;
@@ -48,7 +50,12 @@ import org.junit.jupiter.api.Test;
 /** A read replica following an in-process leader: same versions, same answers, refused updates, staleness. */
 class ReadReplicaTest {
     private static final String LEADER = "leader.example:50051";
-    private final Scenario scenario = EmbeddedScenarios.get("five-node");
+    /**
+     * five-node with chat within 15 ms and code within 20 ms end to end: chat and code are cleared on origin
+     * paths (column generation), image and batch on arcs, so the replica must carry both kinds of split.
+     */
+    private final Scenario scenario = EmbeddedScenarios.get("five-node", ScenarioOptions.defaults()
+            .withMaxLatency("chat", 15).withMaxLatency("code", 20).withLatencyScope(LatencyScope.END_TO_END));
     private final String leaderName = InProcessServerBuilder.generateName();
     private LeaderOracle leader;
     private OracleServer leaderServer;

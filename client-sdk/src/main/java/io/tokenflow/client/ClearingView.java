@@ -14,10 +14,12 @@ public record ClearingView(
         String scenario,
         Status status,
         BandwidthModel bandwidthModel,
+        LatencyScope latencyScope,
         OptionalDouble objectivePerHour,
         List<Price> prices,
         List<Processing> processing,
         List<Flow> flows,
+        List<PathFlow> pathFlows,
         List<Link> links,
         List<Unserved> unserved,
         Optional<SettlementTotals> settlement,
@@ -27,6 +29,7 @@ public record ClearingView(
         prices = List.copyOf(prices);
         processing = List.copyOf(processing);
         flows = List.copyOf(flows);
+        pathFlows = List.copyOf(pathFlows);
         links = List.copyOf(links);
         unserved = List.copyOf(unserved);
     }
@@ -35,6 +38,9 @@ public record ClearingView(
 
     /** How link capacity is counted: in tokens of the lightest class, or in GB/s with per-class sizes. */
     public enum BandwidthModel { TOKEN_EQUIVALENT, TRANSFER_AWARE }
+
+    /** What a class's latency limit bounds: the whole path from origin to site, or each link on its own. */
+    public enum LatencyScope { END_TO_END, PER_LINK }
 
     /**
      * π of one node × class: {@code pricePerMTokens = energy + scarcity + routing + congestion + unservedPenalty}.
@@ -58,6 +64,17 @@ public record ClearingView(
 
     /** A positive flow of one class over one directed link. */
     public record Flow(String fromNode, String toNode, String workloadClass, double tokensPerSecond) {}
+
+    /**
+     * Tokens of one origin and class along one path to the node that processes them; {@code latencyMs} is
+     * the path's summed link latency (within the class's limit under END_TO_END).
+     */
+    public record PathFlow(String origin, String workloadClass, List<String> path, double tokensPerSecond,
+            double latencyMs) {
+        public PathFlow {
+            path = List.copyOf(path);
+        }
+    }
 
     /** One directed link: its congestion rent η, utilisation and the traffic it carries. */
     public record Link(String fromNode, String toNode, double congestionRent, double utilization,

@@ -71,6 +71,8 @@ final class ProtoViews {
                         ? ClearingView.Status.INFEASIBLE : ClearingView.Status.OPTIMAL,
                 r.getBandwidthModel() == io.tokenflow.api.v1.BandwidthModel.BANDWIDTH_MODEL_TRANSFER_AWARE
                         ? ClearingView.BandwidthModel.TRANSFER_AWARE : ClearingView.BandwidthModel.TOKEN_EQUIVALENT,
+                r.getLatencyScope() == io.tokenflow.api.v1.LatencyScope.LATENCY_SCOPE_PER_LINK
+                        ? ClearingView.LatencyScope.PER_LINK : ClearingView.LatencyScope.END_TO_END,
                 // the oracle sets the objective only on an OPTIMAL result
                 r.getStatus() == io.tokenflow.api.v1.ClearingStatus.CLEARING_STATUS_OPTIMAL
                         ? OptionalDouble.of(r.getObjectivePerHour()) : OptionalDouble.empty(),
@@ -82,6 +84,8 @@ final class ProtoViews {
                         p.getTokensPerSecond(), p.getCapacityTokensPerSecond(), p.getScarcityRent())).toList(),
                 r.getFlowsList().stream().map(f -> new ClearingView.Flow(f.getFromNode(), f.getToNode(),
                         f.getWorkloadClass(), f.getTokensPerSecond())).toList(),
+                r.getPathFlowsList().stream().map(p -> new ClearingView.PathFlow(p.getOrigin(), p.getWorkloadClass(),
+                        p.getPathList(), p.getTokensPerSecond(), p.getLatencyMs())).toList(),
                 r.getLinksList().stream().map(l -> new ClearingView.Link(l.getFromNode(), l.getToNode(),
                         l.getCongestionRent(), l.getUtilization(), l.getTokensPerSecond(), l.getGbPerSecond())).toList(),
                 r.getUnservedList().stream().map(u -> new ClearingView.Unserved(u.getNode(), u.getWorkloadClass(),

@@ -10,6 +10,7 @@ import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tokenflow.grpc.OracleServer;
+import io.tokenflow.market.model.Scenario;
 import io.tokenflow.market.scenarios.EmbeddedScenarios;
 import io.tokenflow.service.LeaderOracle;
 import io.tokenflow.service.OracleConfig;
@@ -36,13 +37,17 @@ final class InProcessOracle implements AutoCloseable {
     /** While set, new calls get no answer at all, as from a frozen process (SIGSTOP, a long pause). */
     volatile boolean frozen;
 
-    private InProcessOracle(String scenario, List<ServerInterceptor> interceptors) {
-        this.oracle = LeaderOracle.start(EmbeddedScenarios.get(scenario),
-                OracleConfig.builder().retryDelay(Duration.ofMillis(20)).build(), meters);
+    private InProcessOracle(Scenario scenario, List<ServerInterceptor> interceptors) {
+        this.oracle = LeaderOracle.start(scenario, OracleConfig.builder().retryDelay(Duration.ofMillis(20)).build(),
+                meters);
         this.interceptors = interceptors;
     }
 
     static InProcessOracle start(String scenario, ServerInterceptor... interceptors) throws Exception {
+        return start(EmbeddedScenarios.get(scenario), interceptors);
+    }
+
+    static InProcessOracle start(Scenario scenario, ServerInterceptor... interceptors) throws Exception {
         InProcessOracle o = new InProcessOracle(scenario, List.of(interceptors));
         o.startServer();
         return o;

@@ -12,6 +12,7 @@ import io.tokenflow.api.v1.GetMarketResponse;
 import io.tokenflow.api.v1.LinkState;
 import io.tokenflow.api.v1.NetworkRevenue;
 import io.tokenflow.api.v1.NodePrice;
+import io.tokenflow.api.v1.PathFlow;
 import io.tokenflow.api.v1.Payment;
 import io.tokenflow.api.v1.PriceCause;
 import io.tokenflow.api.v1.PriceHistoryResponse;
@@ -30,6 +31,7 @@ import io.tokenflow.api.v1.Site;
 import io.tokenflow.api.v1.Unserved;
 import io.tokenflow.market.model.BandwidthModel;
 import io.tokenflow.market.model.ComputeNode;
+import io.tokenflow.market.model.LatencyScope;
 import io.tokenflow.market.model.Scenario;
 import io.tokenflow.market.model.WorkloadClass;
 import io.tokenflow.market.solution.ClassShortfall;
@@ -100,6 +102,7 @@ final class ProtoMapping {
                 .setDeliveredCostPerMTokens(decision.deliveredCost())
                 .setClearedShare(decision.clearedShare())
                 .setStale(decision.state().stale())
+                .setLatencyMs(decision.latencyMs())
                 .build();
     }
 
@@ -175,7 +178,8 @@ final class ProtoMapping {
                 ServingSplit.Builder split = ServingSplit.newBuilder().setOrigin(e.getKey()).setWorkloadClass(cls.id());
                 for (io.tokenflow.market.solution.ServingShare s : e.getValue()) {
                     split.addShares(ServingShare.newBuilder().setNode(s.site()).addAllPath(s.path())
-                            .setShare(s.share()).setTokensPerSecond(s.tokensPerSecond()));
+                            .setShare(s.share()).setTokensPerSecond(s.tokensPerSecond())
+                            .setLatencyMs(s.latencyMs()));
                 }
                 table.addSplits(split);
             }
@@ -215,7 +219,10 @@ final class ProtoMapping {
                         : io.tokenflow.api.v1.ClearingStatus.CLEARING_STATUS_INFEASIBLE)
                 .setBandwidthModel(r.bandwidthModel() == BandwidthModel.TRANSFER_AWARE
                         ? io.tokenflow.api.v1.BandwidthModel.BANDWIDTH_MODEL_TRANSFER_AWARE
-                        : io.tokenflow.api.v1.BandwidthModel.BANDWIDTH_MODEL_TOKEN_EQUIVALENT);
+                        : io.tokenflow.api.v1.BandwidthModel.BANDWIDTH_MODEL_TOKEN_EQUIVALENT)
+                .setLatencyScope(r.latencyScope() == LatencyScope.PER_LINK
+                        ? io.tokenflow.api.v1.LatencyScope.LATENCY_SCOPE_PER_LINK
+                        : io.tokenflow.api.v1.LatencyScope.LATENCY_SCOPE_END_TO_END);
         r.objectivePerHour().ifPresent(out::setObjectivePerHour);
         r.prices().forEach(p -> out.addPrices(price(p)));
         r.processing().forEach(p -> out.addProcessing(Processing.newBuilder().setNode(p.node())
@@ -223,6 +230,9 @@ final class ProtoMapping {
                 .setCapacityTokensPerSecond(p.capacityTokensPerSecond()).setScarcityRent(p.scarcityRent())));
         r.flows().forEach(f -> out.addFlows(Flow.newBuilder().setFromNode(f.from()).setToNode(f.to())
                 .setWorkloadClass(f.classId()).setTokensPerSecond(f.tokensPerSecond())));
+        r.pathFlows().forEach(p -> out.addPathFlows(PathFlow.newBuilder().setOrigin(p.origin())
+                .setWorkloadClass(p.classId()).addAllPath(p.path()).setTokensPerSecond(p.tokensPerSecond())
+                .setLatencyMs(p.latencyMs())));
         r.links().forEach(l -> out.addLinks(LinkState.newBuilder().setFromNode(l.from()).setToNode(l.to())
                 .setCongestionRent(l.congestionRent()).setUtilization(l.utilization())
                 .setTokensPerSecond(l.tokensPerSecond()).setGbPerSecond(l.gbPerSecond())));

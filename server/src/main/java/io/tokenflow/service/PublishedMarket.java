@@ -197,18 +197,18 @@ public final class PublishedMarket {
         if (excludedNodes.isEmpty() && table != null) {
             ServingShare pick = table.pick(RequestHash.unitInterval(requestId));
             return new RouteDecision(current, pick.site(), pick.path(), RouteDecision.Reason.CLEARED_SPLIT, price,
-                    deliveredCost(snapshot, origin, classId, pick.site()), pick.share());
+                    deliveredCost(snapshot, origin, classId, pick.site()), pick.share(), pick.latencyMs());
         }
         if (excludedNodes.isEmpty() && price.servingNode().isPresent()) {
             String site = price.servingNode().get();
             return new RouteDecision(current, site, price.path(), RouteDecision.Reason.MARGINAL_SITE, price,
-                    deliveredCost(snapshot, origin, classId, site), 0);
+                    deliveredCost(snapshot, origin, classId, site), 0, snapshot.analysis().latencyMs(price.path()));
         }
         Set<String> excluded = Set.copyOf(excludedNodes);
         for (DeliverySite site : sites(snapshot, origin, classId)) {
             if (!excluded.contains(site.node())) {
                 return new RouteDecision(current, site.node(), site.path(), RouteDecision.Reason.CHEAPEST_REMAINING,
-                        price, site.deliveredCost(), table == null ? 0 : table.shareOf(site.node()));
+                        price, site.deliveredCost(), table == null ? 0 : table.shareOf(site.node()), site.latencyMs());
             }
         }
         throw new NoFeasibleSiteException("no feasible site for origin '" + origin + "' class '" + classId + "'"

@@ -11,6 +11,7 @@ import java.util.List;
  * @param originPrice   the origin's price (what the request is billed)
  * @param deliveredCost site price + routing + congestion along {@code path}, $/M tokens
  * @param clearedShare  the share of the origin's served tokens the cleared split sends to {@code site}
+ * @param latencyMs     Σ link latency along {@code path} (within the class's limit under END_TO_END)
  */
 public record RouteDecision(
         MarketState state,
@@ -19,7 +20,8 @@ public record RouteDecision(
         Reason reason,
         NodePrice originPrice,
         double deliveredCost,
-        double clearedShare) {
+        double clearedShare,
+        double latencyMs) {
 
     public RouteDecision {
         path = List.copyOf(path);

@@ -105,8 +105,8 @@ class PriceHistoryTest {
                     serving == nodes.size() ? Optional.empty() : Optional.of(nodes.get(serving)), p.path(),
                     p.electricityCost(), p.opexCost()));
         }
-        return new ClearingResult(base.scenario(), base.status(), base.bandwidthModel(), base.objectivePerHour(),
-                prices, base.processing(), base.flows(), base.links(), base.unserved(), base.settlement(),
+        return new ClearingResult(base.scenario(), base.status(), base.bandwidthModel(), base.latencyScope(),
+                base.objectivePerHour(), prices, base.processing(), base.flows(), base.pathFlows(), base.links(), base.unserved(), base.settlement(),
                 base.diagnosis(), base.stats());
     }
 

@@ -9,7 +9,8 @@ import java.util.OptionalDouble;
 
 /**
  * The arcs one workload class may use: those whose latency is within the class's limit (paper:
- * f_ij,k = 0 when τ_ij > L_k). Depends only on the {@link Topology}, not on capacities or prices,
+ * f_ij,k = 0 when τ_ij > L_k). Under END_TO_END a path over them must also fit the limit as a whole,
+ * which {@link ServingAnalysis} checks per path. Depends only on the {@link Topology}, not on capacities or prices,
  * so the oracle computes it once per class and topology. Immutable and thread-safe.
  */
 public final class ClassNetwork {
@@ -60,9 +61,9 @@ public final class ClassNetwork {
     }
 
     /**
-     * What a class network depends on: the nodes, the directed links with their latencies and every
-     * class's latency limit. Two scenarios with equal topologies have equal class networks, whatever
-     * their capacities, demand and prices.
+     * What a class network depends on: the nodes, the directed links with their latencies, every
+     * class's latency limit and the scope it applies to. Two scenarios with equal topologies have equal
+     * class networks, whatever their capacities, demand and prices.
      */
     public record Topology(List<String> nodes, List<String> arcs, List<String> classLimits) {
         public Topology {
@@ -75,7 +76,8 @@ public final class ClassNetwork {
             return new Topology(
                     scenario.nodes().stream().map(n -> n.id()).toList(),
                     scenario.links().stream().map(l -> l.label() + "@" + l.latencyMs()).toList(),
-                    scenario.classes().stream().map(c -> c.id() + "<=" + limit(c.maxLatencyMs())).toList());
+                    scenario.classes().stream().map(c -> c.id() + "<=" + limit(c.maxLatencyMs()) + " "
+                            + scenario.latencyScope()).toList());
         }
 
         private static String limit(OptionalDouble maxLatencyMs) {

@@ -2,6 +2,7 @@ package io.tokenflow.market.clearing;
 
 import io.tokenflow.market.model.BandwidthModel;
 import io.tokenflow.market.model.ComputeNode;
+import io.tokenflow.market.model.LatencyScope;
 import io.tokenflow.market.model.Link;
 import io.tokenflow.market.model.Scenario;
 import io.tokenflow.market.model.WorkloadClass;
@@ -38,8 +39,20 @@ final class Coefficients {
     final double[] routeCost;
     /** c_ij,k = c^route_ij + w_ij a_k ($/M tokens). */
     final double[][] routingCost;
-    /** Whether class k may use link a: τ_a ≤ L_k. */
+    /** Whether class k may use link a at all: τ_a ≤ L_k (under END_TO_END its whole path must fit too). */
     final boolean[][] allowed;
+    /** τ_a (ms). */
+    final double[] latency;
+    /** L_k (ms), +∞ for a class without a limit. */
+    final double[] maxLatency;
+    /**
+     * Whether class k is cleared on origin paths (END_TO_END with a limit that some simple path could
+     * exceed); otherwise on arc flows. A limit of at least (N − 1) × the longest link the class may use
+     * cannot bind any simple path, so such a class stays on arc flows: the two are the same LP then.
+     */
+    final boolean[] pathClass;
+    /** The scenario's scope is END_TO_END. */
+    final boolean endToEnd;
     /** Link-row coefficient of class k: 1 (token-equivalent) or γ_k in GB per M tokens (transfer-aware). */
     final double[] linkWeight;
     /** B_a in M tokens/s (token-equivalent) or W_a in GB/s (transfer-aware); +∞ if no class moves data. */
@@ -82,12 +95,14 @@ final class Coefficients {
         routeCost = new double[linkCount];
         routingCost = new double[linkCount][classCount];
         allowed = new boolean[linkCount][classCount];
+        latency = new double[linkCount];
         linkCapacity = new double[linkCount];
         for (int a = 0; a < linkCount; a++) {
             Link link = scenario.links().get(a);
             routeCost[a] = link.routeCostPerMTokens();
             linkFrom[a] = nodeIndex.get(link.from());
             linkTo[a] = nodeIndex.get(link.to());
+            latency[a] = link.latencyMs();
             for (int k = 0; k < classCount; k++) {
                 WorkloadClass cls = scenario.classes().get(k);
                 routingCost[a][k] = link.routeCostPerMTokens() + link.tariffPerGb() * cls.gbPerMTokens();
@@ -95,6 +110,65 @@ final class Coefficients {
             }
             linkCapacity[a] = linkCapacity(link, lightest);
         }
+        maxLatency = new double[classCount];
+        pathClass = new boolean[classCount];
+        endToEnd = scenario.latencyScope() == LatencyScope.END_TO_END;
+        for (int k = 0; k < classCount; k++) {
+            WorkloadClass cls = scenario.classes().get(k);
+            maxLatency[k] = cls.maxLatencyMs().orElse(Double.POSITIVE_INFINITY);
+            double longest = 0;
+            for (int a = 0; a < linkCount; a++) {
+                longest = allowed[a][k] ? Math.max(longest, latency[a]) : longest;
+            }
+            pathClass[k] = scenario.limitsWholePaths(cls) && (nodeCount - 1) * longest > maxLatency[k];
+        }
+    }
+
+    /**
+     * Whether class k can move tokens over link a at all: allowed by latency, and the link is not closed
+     * (capacity 0), unless the class moves no data over it.
+     */
+    boolean carries(int a, int k) {
+        return allowed[a][k] && (linkWeight[k] == 0 || linkCapacity[a] > 0);
+    }
+
+    /** Whether a path of this summed latency fits class k's limit (to 1e-9 ms, the same rule everywhere). */
+    boolean withinLimit(double latencyMs, int k) {
+        return latencyMs <= maxLatency[k] + LATENCY_TOLERANCE_MS;
+    }
+
+    /** Summed latencies are compared with limits to this, so that 60 + 40 fits 100 whatever the rounding. */
+    static final double LATENCY_TOLERANCE_MS = 1e-9;
+
+    private int[][] outArcs;
+
+    /** For each node, the indices of the links leaving it (every link, whatever the class). */
+    int[][] outArcs() {
+        if (outArcs == null) {
+            int[] count = new int[nodeCount];
+            for (int a = 0; a < linkCount; a++) {
+                count[linkFrom[a]]++;
+            }
+            int[][] out = new int[nodeCount][];
+            for (int j = 0; j < nodeCount; j++) {
+                out[j] = new int[count[j]];
+                count[j] = 0;
+            }
+            for (int a = 0; a < linkCount; a++) {
+                out[linkFrom[a]][count[linkFrom[a]]++] = a;
+            }
+            outArcs = out;
+        }
+        return outArcs;
+    }
+
+    boolean anyPathClass() {
+        for (boolean p : pathClass) {
+            if (p) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** B = W / a with a the lightest class's GB per M tokens, or W itself when transfer-aware. */

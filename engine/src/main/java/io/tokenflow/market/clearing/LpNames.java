@@ -49,6 +49,15 @@ final class LpNames {
         return "f(" + nodes[from[a]] + "," + nodes[to[a]] + "," + classes[k] + ")";
     }
 
+    /** A path column: origin, serving node, class and the column's ordinal among path columns (paths are many). */
+    String path(int origin, int end, int k, int ordinal) {
+        return "p(" + nodes[origin] + "," + nodes[end] + "," + classes[k] + "," + ordinal + ")";
+    }
+
+    String arrival(int j, int k) {
+        return "arr(" + nodes[j] + "," + classes[k] + ")";
+    }
+
     String balance(int j, int k) {
         return "bal(" + nodes[j] + "," + classes[k] + ")";
     }

@@ -5,6 +5,7 @@ import io.tokenflow.market.model.Scenario;
 import io.tokenflow.market.solution.ClearingResult;
 import io.tokenflow.market.solution.SolveStats;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -22,6 +23,7 @@ import java.util.List;
 public final class MarketClearing implements AutoCloseable {
     private final SolverKind solverKind;
     private final LpLayout layout;
+    private final LpNames names;
     private final OrToolsLpSolver solver;
     private Scenario scenario;
     private Coefficients coefficients;
@@ -35,7 +37,11 @@ public final class MarketClearing implements AutoCloseable {
         TokenFlowFormulation.Formulated formulated =
                 TokenFlowFormulation.formulate(scenario, coefficients, TokenFlowFormulation.Goal.OPERATING_COST);
         this.layout = formulated.layout();
+        this.names = formulated.names();
         this.solver = new OrToolsLpSolver(formulated.lp(), solverKind);
+        if (coefficients.anyPathClass()) {
+            solver.keepBasisAcrossNewColumns();
+        }
     }
 
     /** Formulates the scenario's LP and loads it into a new solver (not yet solved). */
@@ -99,33 +105,96 @@ public final class MarketClearing implements AutoCloseable {
      * Solves the LP as it stands (warm after the first solve) and reads the market out of it.
      * INFEASIBLE must-serve demand gives a result with a diagnosis, not an exception.
      *
+     * <p>With path classes (END_TO_END limits) the LP holds only the paths generated so far (a restricted
+     * LP, kept across re-clears): {@link ColumnGeneration} adds paths until none has a negative reduced
+     * cost. If the restricted LP is infeasible, phase 1 (the least-shortfall LP, with the same column
+     * generation) decides: a shortfall of 0 gives the paths that make it feasible, which are added
+     * here; a positive one proves the market INFEASIBLE.
+     *
      * @throws ClearingFailedException if the solver stops without an answer (time limit, numerics)
      */
     public ClearingResult clear() {
         boolean startedWarm = warm;
+        int pathsBefore = layout.paths.size();
+        long start = System.nanoTime();
         LpSolution solution = solver.solve();
         warm = true;
-        if (solution.status() == LpSolution.LpStatus.OPTIMAL) {
-            return new ResultAssembler(scenario, coefficients, layout, solution).optimal(stats(solution, startedWarm));
+        long iterations = solution.iterations();
+        int rounds = 0;
+        if (coefficients.anyPathClass()) {
+            if (solution.status() == LpSolution.LpStatus.INFEASIBLE) {
+                ShortfallDiagnoser.Outcome phase1 = ShortfallDiagnoser.diagnose(scenario, coefficients, solverKind,
+                        timeLimit, seeds());
+                if (!phase1.diagnosis().shortfalls().isEmpty()) {
+                    return phase1.dispatch().infeasible(phase1.diagnosis(), stats(solution, startedWarm, iterations,
+                            System.nanoTime() - start, phase1.rounds(), pathsBefore));
+                }
+                adoptPaths(phase1.usedPaths());
+                solution = solver.solve();
+                iterations += solution.iterations();
+                if (solution.status() == LpSolution.LpStatus.INFEASIBLE) {
+                    solver.forgetBasis();
+                    solution = solver.solve();
+                    iterations += solution.iterations();
+                }
+            }
+            ColumnGeneration.Outcome generated = ColumnGeneration.run(solver, coefficients, layout, names,
+                    TokenFlowFormulation.Goal.OPERATING_COST, solution);
+            iterations += generated.iterations() - solution.iterations(); // the first solve is counted already
+            solution = generated.solution();
+            rounds = generated.rounds();
         }
-        if (solution.status() != LpSolution.LpStatus.INFEASIBLE) {
+        if (solution.status() == LpSolution.LpStatus.OPTIMAL) {
+            return new ResultAssembler(scenario, coefficients, layout, solution)
+                    .optimal(stats(solution, startedWarm, iterations, System.nanoTime() - start, rounds, pathsBefore));
+        }
+        if (solution.status() != LpSolution.LpStatus.INFEASIBLE || coefficients.anyPathClass()) {
             warm = false;
             solver.forgetBasis();
             throw new ClearingFailedException(solverKind + " stopped with status " + solution.status()
                     + " after " + solution.iterations() + " iterations");
         }
-        ShortfallDiagnoser.Outcome outcome = ShortfallDiagnoser.diagnose(scenario, coefficients, solverKind, timeLimit);
+        ShortfallDiagnoser.Outcome outcome = ShortfallDiagnoser.diagnose(scenario, coefficients, solverKind, timeLimit,
+                List.of());
         if (outcome.diagnosis().shortfalls().isEmpty() && startedWarm) {
             // the warm basis called it infeasible but nothing is short: settle it with a cold solve
             solver.forgetBasis();
             warm = false;
             return clear();
         }
-        return outcome.dispatch().infeasible(outcome.diagnosis(), stats(solution, startedWarm));
+        return outcome.dispatch().infeasible(outcome.diagnosis(), stats(solution, startedWarm, iterations,
+                System.nanoTime() - start, 0, pathsBefore));
     }
 
-    private SolveStats stats(LpSolution solution, boolean startedWarm) {
-        return new SolveStats(solverKind.toString(), solution.iterations(), solution.wallNanos() / 1e6, startedWarm);
+    /** The live LP's generated paths (not the zero-arc ones), as seeds for a phase-1 LP. */
+    private List<TokenFlowFormulation.PathSpec> seeds() {
+        List<TokenFlowFormulation.PathSpec> seeds = new ArrayList<>();
+        for (LpLayout.PathColumn p : layout.paths) {
+            if (p.arcs().length > 0) {
+                seeds.add(new TokenFlowFormulation.PathSpec(p.k(), p.nodes(), p.arcs()));
+            }
+        }
+        return seeds;
+    }
+
+    /** Adds to the live LP every path it does not hold yet. */
+    private void adoptPaths(List<TokenFlowFormulation.PathSpec> paths) {
+        for (TokenFlowFormulation.PathSpec path : paths) {
+            if (layout.hasPath(path.k(), path.nodes())) {
+                continue;
+            }
+            TokenFlowFormulation.Column c = TokenFlowFormulation.pathColumn(coefficients, layout, names,
+                    TokenFlowFormulation.Goal.OPERATING_COST, path);
+            int col = solver.addColumn(c.name(), 0, Double.POSITIVE_INFINITY, c.cost(), c.rows(), c.values());
+            layout.addPath(new LpLayout.PathColumn(col, path.k(), path.nodes(), path.arcs(), c.latencyMs(),
+                    c.routing()));
+        }
+    }
+
+    private SolveStats stats(LpSolution solution, boolean startedWarm, long iterations, long wallNanos, int rounds,
+            int pathsBefore) {
+        return new SolveStats(solverKind.toString(), iterations, wallNanos / 1e6, startedWarm, rounds,
+                layout.paths.size() - pathsBefore, layout.paths.size());
     }
 
     /** Makes the next {@link #clear()} start cold, as a fresh instance would. */
@@ -148,11 +217,12 @@ public final class MarketClearing implements AutoCloseable {
     public String exportLp() {
         String header = "TokenFlow Oracle clearing LP for scenario '" + scenario.name().replaceAll("[\\r\\n]", " ") + "' ("
                 + scenario.bandwidthModel() + ")\n"
-                + "x = processing, y = unserved, f = flow, all in M tokens/s; bal = balance rows (dual = price,"
-                + " $/M tokens);\n"
+                + "x = processing, y = unserved, f = flow, p = origin path (END_TO_END classes), all in M tokens/s;"
+                + " bal = balance rows (dual = price, $/M tokens);\narr = arrivals of a path class at a node;"
+                + " the paths are those generated so far (the restricted LP, whose optimum is the market's);\n"
                 + "link = bandwidth rows; objective in $/s (multiply by 3600 for $/hr). '-' in ids is written '.'.";
         LinearProgram current = TokenFlowFormulation.formulate(scenario, coefficients,
-                TokenFlowFormulation.Goal.OPERATING_COST).lp();
+                TokenFlowFormulation.Goal.OPERATING_COST, seeds()).lp();
         return LpFormatWriter.write(current, header);
     }
 

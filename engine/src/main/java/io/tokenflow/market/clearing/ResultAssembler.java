@@ -7,12 +7,18 @@ import io.tokenflow.market.solution.ClearingStatus;
 import io.tokenflow.market.solution.Diagnosis;
 import io.tokenflow.market.solution.LinkState;
 import io.tokenflow.market.solution.NodePrice;
+import io.tokenflow.market.solution.PathFlow;
 import io.tokenflow.market.solution.ProcessingLevel;
 import io.tokenflow.market.solution.Settlement;
 import io.tokenflow.market.solution.SolveStats;
 import io.tokenflow.market.solution.UnservedDemand;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.function.IntFunction;
@@ -23,12 +29,26 @@ final class ResultAssembler {
     private final Coefficients co;
     private final LpLayout layout;
     private final LpSolution solution;
+    /** f_a,k in LP units: the arc column, or for a path class the sum of its paths through the link. */
+    private final double[][] arcFlow;
 
     ResultAssembler(Scenario scenario, Coefficients co, LpLayout layout, LpSolution solution) {
         this.scenario = scenario;
         this.co = co;
         this.layout = layout;
         this.solution = solution;
+        this.arcFlow = new double[co.linkCount][co.classCount];
+        for (int a = 0; a < co.linkCount; a++) {
+            for (int k = 0; k < co.classCount; k++) {
+                arcFlow[a][k] = value(layout.flow[a][k]);
+            }
+        }
+        for (LpLayout.PathColumn p : layout.paths) {
+            double f = value(p.column());
+            for (int a : p.arcs()) {
+                arcFlow[a][p.k()] += f;
+            }
+        }
     }
 
     /** The OPTIMAL clearing. */
@@ -46,18 +66,25 @@ final class ResultAssembler {
                 prices.add(nodePrice(j, k, byClass[k], eta));
             }
         }
+        List<ArcFlow> flows = flows();
+        List<ProcessingLevel> processing = processing(k -> byClass[k].scarcity);
+        List<UnservedDemand> unserved = unserved();
         return new ClearingResult(scenario.name(), ClearingStatus.OPTIMAL, scenario.bandwidthModel(),
-                OptionalDouble.of(solution.objective() * Coefficients.SECONDS_PER_HOUR), prices,
-                processing(k -> byClass[k].scarcity), flows(), links(eta), unserved(),
+                scenario.latencyScope(), OptionalDouble.of(solution.objective() * Coefficients.SECONDS_PER_HOUR), prices,
+                processing, flows, pathFlows(processing, flows, unserved, true), links(eta), unserved,
                 Optional.of(settlement(byClass, eta)), Optional.empty(), stats);
     }
 
     /** The INFEASIBLE clearing: the least-shortfall dispatch with its diagnosis, and no prices. */
     ClearingResult infeasible(Diagnosis diagnosis, SolveStats stats) {
         double[] noRents = new double[co.linkCount];
+        List<ArcFlow> flows = flows();
+        List<ProcessingLevel> processing = processing(k -> new double[co.nodeCount]);
+        List<UnservedDemand> unserved = unserved();
         return new ClearingResult(scenario.name(), ClearingStatus.INFEASIBLE, scenario.bandwidthModel(),
-                OptionalDouble.empty(), List.of(), processing(k -> new double[co.nodeCount]), flows(),
-                links(noRents), unserved(), Optional.empty(), Optional.of(diagnosis), stats);
+                scenario.latencyScope(), OptionalDouble.empty(), List.of(), processing, flows,
+                pathFlows(processing, flows, unserved, false), links(noRents), unserved, Optional.empty(),
+                Optional.of(diagnosis), stats);
     }
 
     /** η_a = −(dual of the link row) ≥ 0. */
@@ -120,7 +147,7 @@ final class ResultAssembler {
         List<ArcFlow> flows = new ArrayList<>();
         for (int a = 0; a < co.linkCount; a++) {
             for (int k = 0; k < co.classCount; k++) {
-                double f = value(layout.flow[a][k]);
+                double f = arcFlow[a][k];
                 if (f > Tolerances.ZERO_RATE) {
                     flows.add(new ArcFlow(scenario.links().get(a).from(), scenario.links().get(a).to(),
                             scenario.classes().get(k).id(), tokens(f)));
@@ -137,7 +164,7 @@ final class ResultAssembler {
             double gb = 0;
             double load = 0;
             for (int k = 0; k < co.classCount; k++) {
-                double f = Math.max(0, value(layout.flow[a][k]));
+                double f = Math.max(0, arcFlow[a][k]);
                 tokens += f;
                 gb += scenario.classes().get(k).gbPerMTokens() * f;
                 load += co.linkWeight[k] * f;
@@ -148,6 +175,89 @@ final class ResultAssembler {
                     Tolerances.cleanRate(utilization), tokens(tokens), Tolerances.cleanRate(gb)));
         }
         return links;
+    }
+
+    /**
+     * Every origin's served tokens along the paths that carry them: a path class's path columns as they
+     * are; an arc class's flows split by {@link FlowDecomposition} (of the rates as the result reports
+     * them, so that the split read back from a published result is the same). Arc classes are left out
+     * of a least-shortfall dispatch ({@code arcClasses} false): phase 1 prices nothing, so its arc flows
+     * may end as "unserved" at any node and need not split into origin paths.
+     */
+    private List<PathFlow> pathFlows(List<ProcessingLevel> processing, List<ArcFlow> flows,
+            List<UnservedDemand> unserved, boolean arcClasses) {
+        List<List<List<PathFlow>>> byOrigin = new ArrayList<>(); // [origin][class]
+        for (int j = 0; j < co.nodeCount; j++) {
+            List<List<PathFlow>> perClass = new ArrayList<>();
+            for (int k = 0; k < co.classCount; k++) {
+                perClass.add(new ArrayList<>());
+            }
+            byOrigin.add(perClass);
+        }
+        for (LpLayout.PathColumn p : layout.paths) {
+            double f = value(p.column());
+            if (f > Tolerances.ZERO_RATE) {
+                byOrigin.get(p.origin()).get(p.k()).add(pathFlow(p.k(), p.nodes(), tokens(f), p.latencyMs()));
+            }
+        }
+        double[][] served = scenario.demandTable();
+        double[][] processed = new double[co.nodeCount][co.classCount];
+        for (int i = 0; i < processing.size(); i++) {
+            processed[i / co.classCount][i % co.classCount] = processing.get(i).tokensPerSecond();
+            served[i / co.classCount][i % co.classCount] -= unserved.get(i).tokensPerSecond();
+        }
+        Map<String, Integer> linkIndex = new HashMap<>();
+        for (int a = 0; a < co.linkCount; a++) {
+            linkIndex.put(scenario.links().get(a).label(), a);
+        }
+        double[][] flow = new double[co.classCount][co.linkCount];
+        for (ArcFlow f : flows) {
+            flow[scenario.classIndex(f.classId())][linkIndex.get(f.from() + "->" + f.to())] = f.tokensPerSecond();
+        }
+        for (int k = 0; k < co.classCount; k++) {
+            if (co.pathClass[k] || !arcClasses) {
+                continue;
+            }
+            double[] supply = new double[co.nodeCount];
+            double[] sink = new double[co.nodeCount];
+            for (int j = 0; j < co.nodeCount; j++) {
+                supply[j] = Math.max(0, served[j][k]);
+                sink[j] = processed[j][k];
+            }
+            Map<List<Integer>, double[]> merged = new LinkedHashMap<>();
+            Map<List<Integer>, FlowDecomposition.Chunk> first = new HashMap<>();
+            for (FlowDecomposition.Chunk c : FlowDecomposition.decompose(co, supply, sink, flow[k])) {
+                List<Integer> key = Arrays.stream(c.nodes()).boxed().toList();
+                merged.computeIfAbsent(key, x -> new double[1])[0] += c.amount();
+                first.putIfAbsent(key, c);
+            }
+            final int cls = k;
+            merged.forEach((key, amount) -> {
+                FlowDecomposition.Chunk c = first.get(key);
+                double latency = 0;
+                for (int a : c.arcs()) {
+                    latency += co.latency[a];
+                }
+                byOrigin.get(c.origin()).get(cls).add(pathFlow(cls, c.nodes(), amount[0], latency));
+            });
+        }
+        List<PathFlow> all = new ArrayList<>();
+        for (List<List<PathFlow>> perClass : byOrigin) {
+            for (List<PathFlow> paths : perClass) {
+                paths.sort(Comparator.comparingDouble(PathFlow::tokensPerSecond).reversed());
+                all.addAll(paths);
+            }
+        }
+        return all;
+    }
+
+    private PathFlow pathFlow(int k, int[] nodes, double tokensPerSecond, double latencyMs) {
+        List<String> path = new ArrayList<>(nodes.length);
+        for (int node : nodes) {
+            path.add(scenario.nodes().get(node).id());
+        }
+        return new PathFlow(path.get(0), scenario.classes().get(k).id(), path, tokensPerSecond,
+                Math.round(latencyMs * 1e9) / 1e9);
     }
 
     private List<UnservedDemand> unserved() {
@@ -176,7 +286,7 @@ final class ResultAssembler {
         double route = 0;
         for (int a = 0; a < co.linkCount; a++) {
             for (int k = 0; k < co.classCount; k++) {
-                double f = Math.max(0, value(layout.flow[a][k]));
+                double f = Math.max(0, arcFlow[a][k]);
                 double tariff = co.routingCost[a][k] - co.routeCost[a];
                 network += (tariff + co.linkWeight[k] * eta[a]) * f;
                 route += co.routeCost[a] * f;

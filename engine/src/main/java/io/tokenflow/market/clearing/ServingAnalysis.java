@@ -5,6 +5,7 @@ import io.tokenflow.market.solution.ArcFlow;
 import io.tokenflow.market.solution.ClearingResult;
 import io.tokenflow.market.solution.DeliverySite;
 import io.tokenflow.market.solution.LinkState;
+import io.tokenflow.market.solution.PathFlow;
 import io.tokenflow.market.solution.ProcessingLevel;
 import io.tokenflow.market.solution.ServingShare;
 import io.tokenflow.market.solution.UnservedDemand;
@@ -20,6 +21,8 @@ import java.util.PriorityQueue;
 /**
  * What an OPTIMAL clearing means for a single request: the sites a class may reach from an origin
  * with their delivered cost, and how the cleared flows split each origin's served tokens among sites.
+ * Under END_TO_END a class with a limit reaches a site only along a path whose summed latency is within
+ * it, and its split is the result's path flows, so no answer offers a path over the limit.
  * A pure function of (scenario, result); immutable and thread-safe, each query allocates its answer.
  */
 public final class ServingAnalysis {
@@ -34,7 +37,9 @@ public final class ServingAnalysis {
     private final double[][] served;
     /** f_a,k, tokens/s. */
     private final double[][] flow;
-    private final int[][] allOutArcs;
+    private final List<PathFlow> pathFlows;
+    /** Link index by {@code from->to}. */
+    private final Map<String, Integer> linkIndex;
 
     public ServingAnalysis(Scenario scenario, ClearingResult result) {
         if (!result.optimal()) {
@@ -42,7 +47,7 @@ public final class ServingAnalysis {
         }
         this.scenario = scenario;
         this.co = new Coefficients(scenario);
-        Map<String, Integer> linkIndex = new HashMap<>();
+        linkIndex = new HashMap<>();
         for (int a = 0; a < co.linkCount; a++) {
             linkIndex.put(scenario.links().get(a).label(), a);
         }
@@ -68,24 +73,15 @@ public final class ServingAnalysis {
         for (ArcFlow f : result.flows()) {
             flow[linkIndex.get(f.from() + "->" + f.to())][scenario.classIndex(f.classId())] = f.tokensPerSecond();
         }
-        int[] outDegree = new int[co.nodeCount];
-        for (int a = 0; a < co.linkCount; a++) {
-            outDegree[co.linkFrom[a]]++;
-        }
-        allOutArcs = new int[co.nodeCount][];
-        for (int j = 0; j < co.nodeCount; j++) {
-            allOutArcs[j] = new int[outDegree[j]];
-            outDegree[j] = 0;
-        }
-        for (int a = 0; a < co.linkCount; a++) {
-            allOutArcs[co.linkFrom[a]][outDegree[co.linkFrom[a]]++] = a;
-        }
+        pathFlows = result.pathFlows();
     }
 
     /**
      * Every node with capacity for the class that the origin can reach over open links the class may
      * use, each by its cheapest path (routing + congestion), cheapest delivered cost first (ties:
-     * lower latency, then scenario order). The origin itself comes with an empty-hop path.
+     * lower latency, then scenario order). The origin itself comes with an empty-hop path. Under
+     * END_TO_END, for a class with a limit, only paths whose summed latency is within it count: a site
+     * is listed only if one reaches it, by the cheapest such path (a latency-constrained shortest path).
      *
      * @param network the class's arcs, from {@link ClassNetwork#of} on a scenario of the same topology
      */
@@ -95,6 +91,9 @@ public final class ServingAnalysis {
         }
         int k = scenario.classIndex(network.classId());
         int o = scenario.nodeIndex(origin);
+        if (co.pathClass[k]) {
+            return feasibleSitesWithinLimit(k, o, origin);
+        }
         double[] dist = new double[co.nodeCount];
         int[] viaArc = new int[co.nodeCount];
         Arrays.fill(dist, Double.POSITIVE_INFINITY);
@@ -156,6 +155,54 @@ public final class ServingAnalysis {
     }
 
     /**
+     * Σ τ along a path of node ids (the scenario's links between consecutive nodes), ms.
+     *
+     * @throws io.tokenflow.market.model.UnknownIdException if two consecutive nodes have no link
+     */
+    public double latencyMs(List<String> path) {
+        double latency = 0;
+        for (int i = 0; i + 1 < path.size(); i++) {
+            Integer a = linkIndex.get(path.get(i) + "->" + path.get(i + 1));
+            if (a == null) {
+                throw new io.tokenflow.market.model.UnknownIdException("link", path.get(i) + "->" + path.get(i + 1));
+            }
+            latency += co.latency[a];
+        }
+        return latency;
+    }
+
+    private List<DeliverySite> feasibleSitesWithinLimit(int k, int o, String origin) {
+        double[] arcCost = new double[co.linkCount];
+        for (int a = 0; a < co.linkCount; a++) {
+            arcCost[a] = co.routingCost[a][k] + co.linkWeight[k] * eta[a];
+        }
+        LatencyConstrainedPaths paths = LatencyConstrainedPaths.search(co, k, o, arcCost, Double.POSITIVE_INFINITY);
+        List<DeliverySite> sites = new ArrayList<>();
+        for (int s = 0; s < co.nodeCount; s++) {
+            if (!paths.reached(s) || co.capacity[s][k] <= 0) {
+                continue;
+            }
+            List<String> path = new ArrayList<>();
+            double routing = 0;
+            double congestion = 0;
+            for (int node : paths.nodes(s)) {
+                path.add(scenario.nodes().get(node).id());
+            }
+            for (int a : paths.arcs(s)) {
+                routing += co.routingCost[a][k];
+                congestion += co.linkWeight[k] * eta[a];
+            }
+            double spare = Math.max(0, co.capacity[s][k] * Coefficients.TOKENS_PER_UNIT - processed[s][k]);
+            sites.add(new DeliverySite(scenario.nodes().get(s).id(), path, co.processingCost[s][k], scarcity[s][k],
+                    routing, congestion, paths.latency(s), spare));
+        }
+        sites.sort(Comparator.comparingDouble(DeliverySite::deliveredCost)
+                .thenComparingDouble(DeliverySite::latencyMs)
+                .thenComparingInt(site -> scenario.nodeIndex(site.node())));
+        return List.copyOf(sites);
+    }
+
+    /**
      * Splits the cleared flows of one class into origin → site paths: for every origin with served
      * demand, which sites its tokens reach and in what shares. The split is one flow decomposition of
      * many (tokens of different origins are interchangeable); this one is deterministic: origins in
@@ -166,98 +213,83 @@ public final class ServingAnalysis {
      */
     public Map<String, List<ServingShare>> servingSplit(String classId) {
         int k = scenario.classIndex(classId);
+        if (!pathFlows.isEmpty() || co.pathClass[k]) {
+            return splitOfPathFlows(classId);
+        }
+        // a result without path flows (built by hand): split its arc flows here, as the engine does
         double[] supply = new double[co.nodeCount];
         double[] sink = new double[co.nodeCount];
         double[] left = new double[co.linkCount];
-        double total = 0;
         for (int j = 0; j < co.nodeCount; j++) {
             supply[j] = served[j][k];
             sink[j] = processed[j][k];
-            total += supply[j];
         }
         for (int a = 0; a < co.linkCount; a++) {
             left[a] = flow[a][k];
         }
-        // flows are read at solver precision (about 1e-3 tokens/s); smaller remainders are rounding
-        double eps = Math.max(1e-2, 1e-9 * total);
-        Map<String, List<ServingShare>> split = new LinkedHashMap<>();
-        for (int o = 0; o < co.nodeCount; o++) {
-            Map<Integer, double[]> bySite = new LinkedHashMap<>(); // site -> {tokens, largest chunk}
-            Map<Integer, List<String>> pathOf = new HashMap<>();
-            while (supply[o] > eps) {
-                List<Integer> nodes = new ArrayList<>(List.of(o));
-                List<Integer> arcs = new ArrayList<>();
-                int u = o;
-                boolean stuck = false;
-                while (sink[u] <= eps) {
-                    int next = widestArc(u, left, eps);
-                    if (next < 0) {
-                        stuck = true; // only rounding is left
-                        break;
-                    }
-                    int v = co.linkTo[next];
-                    int seen = nodes.indexOf(v);
-                    if (seen >= 0) {
-                        cancelCycle(arcs.subList(seen, arcs.size()), next, left);
-                        nodes.subList(seen + 1, nodes.size()).clear();
-                        arcs.subList(seen, arcs.size()).clear();
-                    } else {
-                        nodes.add(v);
-                        arcs.add(next);
-                    }
-                    u = v;
-                }
-                if (stuck) {
-                    break;
-                }
-                double amount = Math.min(supply[o], sink[u]);
-                for (int a : arcs) {
-                    amount = Math.min(amount, left[a]);
-                }
-                supply[o] -= amount;
-                sink[u] -= amount;
-                for (int a : arcs) {
-                    left[a] -= amount;
-                }
-                double[] acc = bySite.computeIfAbsent(u, s -> new double[2]);
-                acc[0] += amount;
-                if (amount > acc[1]) {
-                    acc[1] = amount;
-                    pathOf.put(u, nodes.stream().map(j -> scenario.nodes().get(j).id()).toList());
-                }
+        Map<Integer, Map<Integer, double[]>> bySite = new LinkedHashMap<>(); // origin -> site -> {tokens, largest}
+        Map<Integer, Map<Integer, List<String>>> pathOf = new HashMap<>();
+        for (FlowDecomposition.Chunk c : FlowDecomposition.decompose(co, supply, sink, left)) {
+            double[] acc = bySite.computeIfAbsent(c.origin(), o -> new LinkedHashMap<>())
+                    .computeIfAbsent(c.site(), s -> new double[2]);
+            acc[0] += c.amount();
+            if (c.amount() > acc[1]) {
+                acc[1] = c.amount();
+                pathOf.computeIfAbsent(c.origin(), o -> new HashMap<>()).put(c.site(),
+                        java.util.Arrays.stream(c.nodes()).mapToObj(j -> scenario.nodes().get(j).id()).toList());
             }
-            double originTotal = bySite.values().stream().mapToDouble(acc -> acc[0]).sum();
-            if (originTotal <= eps) {
-                continue;
-            }
-            List<ServingShare> shares = new ArrayList<>();
-            bySite.forEach((site, acc) -> shares.add(new ServingShare(scenario.nodes().get(site).id(),
-                    pathOf.get(site), acc[0], acc[0] / originTotal)));
-            shares.sort(Comparator.comparingDouble(ServingShare::tokensPerSecond).reversed());
-            split.put(scenario.nodes().get(o).id(), List.copyOf(shares));
         }
+        Map<String, List<ServingShare>> split = new LinkedHashMap<>();
+        bySite.forEach((origin, sites) -> {
+            double originTotal = sites.values().stream().mapToDouble(acc -> acc[0]).sum();
+            List<ServingShare> shares = new ArrayList<>();
+            sites.forEach((site, acc) -> {
+                List<String> path = pathOf.get(origin).get(site);
+                shares.add(new ServingShare(scenario.nodes().get(site).id(), path, acc[0], acc[0] / originTotal,
+                        latencyMs(path)));
+            });
+            shares.sort(Comparator.comparingDouble(ServingShare::tokensPerSecond).reversed());
+            split.put(scenario.nodes().get(origin).id(), List.copyOf(shares));
+        });
         return split;
     }
 
-    private int widestArc(int node, double[] left, double eps) {
-        int best = -1;
-        for (int a : allOutArcs[node]) {
-            if (left[a] > eps && (best < 0 || left[a] > left[best])) {
-                best = a;
+    /**
+     * The split as the result's path flows give it: per origin, the tokens per site, each with the path
+     * that carries most of them (a path class's paths are all within its limit).
+     */
+    private Map<String, List<ServingShare>> splitOfPathFlows(String classId) {
+        Map<String, Map<String, double[]>> bySite = new LinkedHashMap<>(); // origin -> site -> {tokens, largest}
+        Map<String, Map<String, List<String>>> pathOf = new HashMap<>();
+        for (PathFlow p : pathFlows) {
+            if (!p.classId().equals(classId)) {
+                continue;
+            }
+            double[] acc = bySite.computeIfAbsent(p.origin(), o -> new LinkedHashMap<>())
+                    .computeIfAbsent(p.site(), x -> new double[2]);
+            acc[0] += p.tokensPerSecond();
+            if (p.tokensPerSecond() > acc[1]) {
+                acc[1] = p.tokensPerSecond();
+                pathOf.computeIfAbsent(p.origin(), o -> new HashMap<>()).put(p.site(), p.path());
             }
         }
-        return best;
-    }
-
-    /** Removes the circulation around a cycle: it moves tokens in a loop and serves no one. */
-    private static void cancelCycle(List<Integer> pathArcs, int closingArc, double[] left) {
-        double amount = left[closingArc];
-        for (int a : pathArcs) {
-            amount = Math.min(amount, left[a]);
+        Map<String, List<ServingShare>> split = new LinkedHashMap<>();
+        for (int o = 0; o < co.nodeCount; o++) {
+            String origin = scenario.nodes().get(o).id();
+            Map<String, double[]> sites = bySite.get(origin);
+            if (sites == null) {
+                continue;
+            }
+            double total = sites.values().stream().mapToDouble(acc -> acc[0]).sum();
+            if (total <= 0) {
+                continue;
+            }
+            List<ServingShare> shares = new ArrayList<>();
+            sites.forEach((site, acc) -> shares.add(new ServingShare(site, pathOf.get(origin).get(site), acc[0],
+                    acc[0] / total, latencyMs(pathOf.get(origin).get(site)))));
+            shares.sort(Comparator.comparingDouble(ServingShare::tokensPerSecond).reversed());
+            split.put(origin, List.copyOf(shares));
         }
-        for (int a : pathArcs) {
-            left[a] -= amount;
-        }
-        left[closingArc] -= amount;
+        return split;
     }
 }

@@ -6,13 +6,18 @@ import io.tokenflow.market.solution.Diagnosis;
 import io.tokenflow.market.solution.FarkasCertificate;
 import io.tokenflow.market.solution.FarkasCertificate.LinkWeight;
 import io.tokenflow.market.solution.FarkasCertificate.NodeClassWeight;
+import io.tokenflow.market.solution.LatencyReach;
 import io.tokenflow.market.solution.UnservedDemand;
 import java.text.DecimalFormat;
 import java.text.DecimalFormatSymbols;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.PriorityQueue;
 
 /**
  * Explains an infeasible clearing by solving the least-shortfall LP (phase 1: minimise must-serve
@@ -36,25 +41,52 @@ final class ShortfallDiagnoser {
         this.solution = solution;
     }
 
-    /** Result of phase 1: the dispatch serving the most, and what it proves. */
-    record Outcome(Diagnosis diagnosis, ResultAssembler dispatch) {}
+    /**
+     * Result of phase 1: the dispatch serving the most, and what it proves; with path classes, the pricing
+     * rounds it took and the paths its dispatch uses.
+     */
+    record Outcome(Diagnosis diagnosis, ResultAssembler dispatch, int rounds,
+            List<TokenFlowFormulation.PathSpec> usedPaths) {}
 
-    static Outcome diagnose(Scenario scenario, Coefficients co, SolverKind kind, Duration timeLimit) {
+    /**
+     * Solves phase 1, with column generation for the path classes (starting from the zero-arc paths and
+     * {@code seeds}): its optimum is the least shortfall over every latency-feasible path, not only the
+     * seeds, and its duals then a certificate for the whole LP.
+     */
+    static Outcome diagnose(Scenario scenario, Coefficients co, SolverKind kind, Duration timeLimit,
+            List<TokenFlowFormulation.PathSpec> seeds) {
         TokenFlowFormulation.Formulated phase1 =
-                TokenFlowFormulation.formulate(scenario, co, TokenFlowFormulation.Goal.LEAST_SHORTFALL);
+                TokenFlowFormulation.formulate(scenario, co, TokenFlowFormulation.Goal.LEAST_SHORTFALL, seeds);
         LpSolution solution;
+        int rounds = 0;
         try (OrToolsLpSolver solver = new OrToolsLpSolver(phase1.lp(), kind)) {
             if (timeLimit != null) {
                 solver.setTimeLimitMillis(timeLimit.toMillis());
             }
+            if (co.anyPathClass()) {
+                solver.keepBasisAcrossNewColumns();
+            }
             solution = solver.solve();
+            if (co.anyPathClass()) {
+                ColumnGeneration.Outcome generated = ColumnGeneration.run(solver, co, phase1.layout(), phase1.names(),
+                        TokenFlowFormulation.Goal.LEAST_SHORTFALL, solution);
+                solution = generated.solution();
+                rounds = generated.rounds();
+            }
         }
         if (solution.status() != LpSolution.LpStatus.OPTIMAL) {
             // phase 1 is always feasible (y absorbs any demand) and bounded below by 0
             throw new ClearingFailedException("least-shortfall LP ended " + solution.status());
         }
+        List<TokenFlowFormulation.PathSpec> used = new ArrayList<>();
+        for (LpLayout.PathColumn p : phase1.layout().paths) {
+            if (solution.primal()[p.column()] > Tolerances.ZERO_RATE) {
+                used.add(new TokenFlowFormulation.PathSpec(p.k(), p.nodes(), p.arcs()));
+            }
+        }
         ShortfallDiagnoser diagnoser = new ShortfallDiagnoser(scenario, co, phase1.layout(), solution);
-        return new Outcome(diagnoser.diagnosis(), new ResultAssembler(scenario, co, phase1.layout(), solution));
+        return new Outcome(diagnoser.diagnosis(), new ResultAssembler(scenario, co, phase1.layout(), solution), rounds,
+                used);
     }
 
     private Diagnosis diagnosis() {
@@ -81,7 +113,7 @@ final class ShortfallDiagnoser {
             }
             shortfalls.add(new ClassShortfall(scenario.classes().get(k).id(), ResultAssembler.tokens(demand),
                     ResultAssembler.tokens(shortfall), constrainedOrigins(k), origins, exhaustedNodes(k),
-                    bottleneckLinks(k)));
+                    bottleneckLinks(k), latencyReach(k, origins)));
         }
         return new Diagnosis(message(shortfalls), shortfalls, certificate);
     }
@@ -95,15 +127,25 @@ final class ShortfallDiagnoser {
         return count;
     }
 
+    /**
+     * u_j,k, the balance row's dual. A path class's origin without demand has no paths in the LP, so its
+     * dual is not held down by them; any u ≤ 0 serves there (it meets every path's condition, and d = 0
+     * leaves the bound unchanged), so it is reported as at most 0.
+     */
     private double balanceWeight(int j, int k) {
-        return solution.rowDuals()[layout.balance[j][k]];
+        double u = solution.rowDuals()[layout.balance[j][k]];
+        return co.pathClass[k] && co.demand[j][k] <= 0 ? Math.min(0, u) : u;
     }
 
-    /** v_j,k = u_j,k where x sits at capacity (minus its reduced cost), else 0. */
+    /**
+     * v_j,k = the dual of what reaches x (u_j,k, or the arrival row's σ_j,k for a path class) where x sits
+     * at capacity (minus its reduced cost), else 0.
+     */
     private double capacityWeight(int j, int k) {
         double x = solution.primal()[layout.processing[j][k]];
         boolean atCapacity = x >= co.capacity[j][k] - 1e-9 * Math.max(1.0, co.capacity[j][k]);
-        return atCapacity ? Math.max(0, balanceWeight(j, k)) : 0;
+        double reaching = co.pathClass[k] ? solution.rowDuals()[layout.arrival[j][k]] : balanceWeight(j, k);
+        return atCapacity ? Math.max(0, reaching) : 0;
     }
 
     private double linkWeight(int a) {
@@ -162,16 +204,72 @@ final class ShortfallDiagnoser {
         return nodes;
     }
 
-    /** Links with a positive weight that separate this class's short region from the rest (u_i − u_j > 0). */
+    /**
+     * Links with a positive weight that separate this class's short region from the rest (u_i − u_j > 0);
+     * for a path class, that a path of the class's dispatch crosses.
+     */
     private List<String> bottleneckLinks(int k) {
+        boolean[] crossed = new boolean[co.linkCount];
+        for (LpLayout.PathColumn p : layout.paths) {
+            if (p.k() == k && solution.primal()[p.column()] > Tolerances.ZERO_RATE) {
+                for (int a : p.arcs()) {
+                    crossed[a] = true;
+                }
+            }
+        }
         List<String> links = new ArrayList<>();
         for (int a = 0; a < co.linkCount; a++) {
-            boolean separates = balanceWeight(co.linkFrom[a], k) - balanceWeight(co.linkTo[a], k) > WEIGHT_TOLERANCE;
+            boolean separates = co.pathClass[k] ? crossed[a]
+                    : balanceWeight(co.linkFrom[a], k) - balanceWeight(co.linkTo[a], k) > WEIGHT_TOLERANCE;
             if (linkWeight(a) > WEIGHT_TOLERANCE && separates) {
                 links.add(scenario.links().get(a).label());
             }
         }
         return links;
+    }
+
+    /**
+     * For a class with an END_TO_END limit, how far each short origin is from capacity: the least-latency
+     * path over open links, whatever the limit, to a node with capacity for the class. Empty otherwise.
+     */
+    private List<LatencyReach> latencyReach(int k, List<UnservedDemand> shortOrigins) {
+        if (!co.endToEnd || co.maxLatency[k] == Double.POSITIVE_INFINITY) {
+            return List.of();
+        }
+        List<LatencyReach> reach = new ArrayList<>();
+        for (UnservedDemand origin : shortOrigins) {
+            int o = scenario.nodeIndex(origin.node());
+            double[] dist = new double[co.nodeCount];
+            Arrays.fill(dist, Double.POSITIVE_INFINITY);
+            dist[o] = 0;
+            PriorityQueue<double[]> queue = new PriorityQueue<>(
+                    Comparator.comparingDouble((double[] e) -> e[0]).thenComparingDouble(e -> e[1]));
+            queue.add(new double[] {0, o});
+            int nearest = -1;
+            while (!queue.isEmpty()) {
+                double[] e = queue.poll();
+                int u = (int) e[1];
+                if (e[0] > dist[u]) {
+                    continue;
+                }
+                if (co.capacity[u][k] > 0) {
+                    nearest = u;
+                    break;
+                }
+                for (int a : co.outArcs()[u]) {
+                    int v = co.linkTo[a];
+                    boolean open = co.linkWeight[k] == 0 || co.linkCapacity[a] > 0;
+                    if (open && dist[u] + co.latency[a] < dist[v]) {
+                        dist[v] = dist[u] + co.latency[a];
+                        queue.add(new double[] {dist[v], v});
+                    }
+                }
+            }
+            reach.add(new LatencyReach(origin.node(),
+                    nearest < 0 ? Optional.empty() : Optional.of(scenario.nodes().get(nearest).id()),
+                    nearest < 0 ? Double.POSITIVE_INFINITY : dist[nearest], co.maxLatency[k]));
+        }
+        return reach;
     }
 
     /** Whether a list names every one of its candidates (and is long enough to say "all N" instead). */
@@ -185,6 +283,10 @@ final class ShortfallDiagnoser {
         }
         return (namesAll(origins, withDemand) ? "all " + withDemand + " origins"
                 : "origins " + String.join(", ", origins)) + " together cannot";
+    }
+
+    private static String ms(double value) {
+        return new DecimalFormat("#,##0.##", DecimalFormatSymbols.getInstance(Locale.ROOT)).format(value) + " ms";
     }
 
     private String message(List<ClassShortfall> shortfalls) {
@@ -206,6 +308,20 @@ final class ShortfallDiagnoser {
             }
             if (!s.bottleneckLinks().isEmpty()) {
                 text.append("; links full: ").append(String.join(", ", s.bottleneckLinks()));
+            }
+            for (LatencyReach r : s.latencyReach()) {
+                text.append("; origin ").append(r.origin());
+                if (r.nearestSite().isEmpty()) {
+                    text.append(" reaches no capacity for the class at all");
+                } else if (r.latencyMs() > r.limitMs() + Coefficients.LATENCY_TOLERANCE_MS) {
+                    text.append(" reaches capacity at best ").append(ms(r.latencyMs())).append(" away (")
+                            .append(r.nearestSite().get()).append("), over its ").append(ms(r.limitMs()))
+                            .append(" end-to-end limit");
+                } else {
+                    text.append(" reaches capacity ").append(ms(r.latencyMs())).append(" away (")
+                            .append(r.nearestSite().get()).append("), within its ").append(ms(r.limitMs()))
+                            .append(" limit, but not enough");
+                }
             }
             text.append(';');
         }

@@ -8,8 +8,10 @@ import io.tokenflow.market.solution.ClassShortfall;
 import io.tokenflow.market.solution.ClearingResult;
 import io.tokenflow.market.solution.Diagnosis;
 import io.tokenflow.market.solution.FarkasCertificate;
+import io.tokenflow.market.solution.LatencyReach;
 import io.tokenflow.market.solution.LinkState;
 import io.tokenflow.market.solution.NodePrice;
+import io.tokenflow.market.solution.PathFlow;
 import io.tokenflow.market.solution.ProcessingLevel;
 import io.tokenflow.market.solution.Settlement;
 import io.tokenflow.market.solution.UnservedDemand;
@@ -35,6 +37,7 @@ public final class ClearingResultJson {
         root.put("scenario", result.scenario());
         root.put("status", result.status().name());
         root.put("bandwidthModel", result.bandwidthModel().name());
+        root.put("latencyScope", result.latencyScope().name());
         if (result.objectivePerHour().isPresent()) {
             root.put("objectivePerHour", result.objectivePerHour().getAsDouble());
         } else {
@@ -79,6 +82,16 @@ public final class ClearingResultJson {
             o.put("to", f.to());
             o.put("class", f.classId());
             ScenarioJson.putNumber(o, "tokensPerSecond", f.tokensPerSecond());
+        }
+        ArrayNode pathFlows = root.putArray("pathFlows");
+        for (PathFlow p : result.pathFlows()) {
+            ObjectNode o = pathFlows.addObject();
+            o.put("origin", p.origin());
+            o.put("class", p.classId());
+            ArrayNode path = o.putArray("path");
+            p.path().forEach(path::add);
+            ScenarioJson.putNumber(o, "tokensPerSecond", p.tokensPerSecond());
+            ScenarioJson.putNumber(o, "latencyMs", p.latencyMs());
         }
         ArrayNode links = root.putArray("links");
         for (LinkState l : result.links()) {
@@ -132,6 +145,21 @@ public final class ClearingResultJson {
             s.exhaustedNodes().forEach(nodes::add);
             ArrayNode links = c.putArray("bottleneckLinks");
             s.bottleneckLinks().forEach(links::add);
+            if (!s.latencyReach().isEmpty()) {
+                ArrayNode reach = c.putArray("latencyReach");
+                for (LatencyReach r : s.latencyReach()) {
+                    ObjectNode e = reach.addObject();
+                    e.put("origin", r.origin());
+                    if (r.nearestSite().isPresent()) {
+                        e.put("nearestSite", r.nearestSite().get());
+                        ScenarioJson.putNumber(e, "latencyMs", r.latencyMs());
+                    } else {
+                        e.putNull("nearestSite");
+                        e.putNull("latencyMs");
+                    }
+                    ScenarioJson.putNumber(e, "limitMs", r.limitMs());
+                }
+            }
         }
         FarkasCertificate cert = d.certificate();
         ObjectNode certificate = o.putObject("certificate");

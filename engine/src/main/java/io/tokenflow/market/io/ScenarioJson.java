@@ -14,6 +14,7 @@ import io.tokenflow.market.model.BandwidthModel;
 import io.tokenflow.market.model.ComputeNode;
 import io.tokenflow.market.model.Demand;
 import io.tokenflow.market.model.InvalidScenarioException;
+import io.tokenflow.market.model.LatencyScope;
 import io.tokenflow.market.model.Link;
 import io.tokenflow.market.model.Scenario;
 import io.tokenflow.market.model.WorkloadClass;
@@ -47,7 +48,7 @@ public final class ScenarioJson {
             .build();
 
     private static final Set<String> SCENARIO_FIELDS =
-            Set.of("name", "bandwidthModel", "classes", "nodes", "links", "demand");
+            Set.of("name", "bandwidthModel", "latencyScope", "classes", "nodes", "links", "demand");
     private static final Set<String> CLASS_FIELDS = Set.of("id", "gbPerMTokens", "kwhPerMTokens", "maxLatencyMs",
             "unservedPenaltyPerMTokens", "opexPerMTokens");
     private static final Set<String> NODE_FIELDS = Set.of("id", "name", "lat", "lon", "electricityPricePerKwh",
@@ -89,11 +90,25 @@ public final class ScenarioJson {
         checkFields(root, "scenario", SCENARIO_FIELDS);
         String name = optionalText(root, "", "name", "unnamed");
         BandwidthModel model = bandwidthModel(root);
+        LatencyScope scope = latencyScope(root);
         List<WorkloadClass> classes = list(root, "classes", true, (node, at) -> workloadClass(node, at));
         List<ComputeNode> nodes = list(root, "nodes", true, (node, at) -> computeNode(node, at));
         List<Link> links = list(root, "links", false, (node, at) -> link(node, at));
         List<Demand> demand = list(root, "demand", false, (node, at) -> demand(node, at));
-        return new Scenario(name, model, classes, nodes, links, demand);
+        return new Scenario(name, model, scope, classes, nodes, links, demand);
+    }
+
+    private static LatencyScope latencyScope(JsonNode root) {
+        JsonNode value = root.get("latencyScope");
+        if (value == null || value.isNull()) {
+            return LatencyScope.END_TO_END;
+        }
+        for (LatencyScope scope : LatencyScope.values()) {
+            if (value.isTextual() && scope.name().equals(value.asText())) {
+                return scope;
+            }
+        }
+        throw new InvalidScenarioException("latencyScope must be END_TO_END or PER_LINK, got " + describe(value));
     }
 
     private static BandwidthModel bandwidthModel(JsonNode root) {
@@ -262,6 +277,7 @@ public final class ScenarioJson {
         ObjectNode root = MAPPER.createObjectNode();
         root.put("name", scenario.name());
         root.put("bandwidthModel", scenario.bandwidthModel().name());
+        root.put("latencyScope", scenario.latencyScope().name());
         ArrayNode classes = root.putArray("classes");
         for (WorkloadClass c : scenario.classes()) {
             ObjectNode o = classes.addObject();

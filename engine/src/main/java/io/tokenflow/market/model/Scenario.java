@@ -10,8 +10,8 @@ import java.util.function.UnaryOperator;
 
 /**
  * The whole input of one market clearing (scenario format v1): workload classes, compute nodes,
- * directed links and demand. Construction validates every cross-reference, so a {@code Scenario}
- * that exists is one the engine can formulate.
+ * directed links and demand, with the rule that reads the classes' latency limits. Construction
+ * validates every cross-reference, so a {@code Scenario} that exists is one the engine can formulate.
  *
  * <p>Immutable; the {@code with...} methods return a validated copy with one input changed, which is
  * how updates (capacity, demand, electricity price, link capacity) are applied.
@@ -19,6 +19,7 @@ import java.util.function.UnaryOperator;
 public record Scenario(
         String name,
         BandwidthModel bandwidthModel,
+        LatencyScope latencyScope,
         List<WorkloadClass> classes,
         List<ComputeNode> nodes,
         List<Link> links,
@@ -30,6 +31,9 @@ public record Scenario(
         }
         if (bandwidthModel == null) {
             bandwidthModel = BandwidthModel.TOKEN_EQUIVALENT;
+        }
+        if (latencyScope == null) {
+            latencyScope = LatencyScope.END_TO_END;
         }
         classes = List.copyOf(classes);
         nodes = List.copyOf(nodes);
@@ -69,6 +73,12 @@ public record Scenario(
                         + d.classId() + "': list each origin and class once");
             }
         }
+    }
+
+    /** A scenario under the default latency scope, {@link LatencyScope#END_TO_END}. */
+    public Scenario(String name, BandwidthModel bandwidthModel, List<WorkloadClass> classes, List<ComputeNode> nodes,
+            List<Link> links, List<Demand> demand) {
+        this(name, bandwidthModel, LatencyScope.END_TO_END, classes, nodes, links, demand);
     }
 
     private static Set<String> uniqueIds(String kind, List<String> ids) {
@@ -146,7 +156,16 @@ public record Scenario(
     }
 
     public Scenario withBandwidthModel(BandwidthModel model) {
-        return new Scenario(name, model, classes, nodes, links, demand);
+        return new Scenario(name, model, latencyScope, classes, nodes, links, demand);
+    }
+
+    public Scenario withLatencyScope(LatencyScope scope) {
+        return new Scenario(name, bandwidthModel, scope, classes, nodes, links, demand);
+    }
+
+    /** Whether class k is cleared on whole paths: END_TO_END and the class has a latency limit. */
+    public boolean limitsWholePaths(WorkloadClass cls) {
+        return latencyScope == LatencyScope.END_TO_END && cls.maxLatencyMs().isPresent();
     }
 
     /** A copy with C_j,k replaced; fails on an unknown node or class or an invalid rate. */
@@ -207,7 +226,7 @@ public record Scenario(
                 throw new IllegalArgumentException("unsupported update " + update);
             }
         }
-        return new Scenario(name, bandwidthModel, classes, List.of(newNodes), List.of(newLinks),
+        return new Scenario(name, bandwidthModel, latencyScope, classes, List.of(newNodes), List.of(newLinks),
                 List.copyOf(newDemand.values()));
     }
 
@@ -231,10 +250,11 @@ public record Scenario(
         List<Demand> scaled = demand.stream()
                 .map(d -> new Demand(d.origin(), d.classId(), d.tokensPerSecond() * factor))
                 .toList();
-        return new Scenario(name, bandwidthModel, classes, nodes, links, scaled);
+        return new Scenario(name, bandwidthModel, latencyScope, classes, nodes, links, scaled);
     }
 
     public Scenario withClasses(UnaryOperator<WorkloadClass> change) {
-        return new Scenario(name, bandwidthModel, classes.stream().map(change).toList(), nodes, links, demand);
+        return new Scenario(name, bandwidthModel, latencyScope, classes.stream().map(change).toList(), nodes, links,
+                demand);
     }
 }

@@ -9,7 +9,9 @@ import java.util.OptionalDouble;
  * @param id                        unique id, {@code [a-z0-9][a-z0-9_-]*}
  * @param gbPerMTokens              a_k: data moved per M tokens (GB), after protocol overhead
  * @param kwhPerMTokens             e_k: energy per M tokens processed (kWh)
- * @param maxLatencyMs              L_k: the class may use a link only if its latency is at most this
+ * @param maxLatencyMs              L_k, read per the scenario's {@link LatencyScope}: END_TO_END, the summed
+ *                                  latency of every path the class uses is at most this; PER_LINK, each
+ *                                  link's own latency is
  * @param unservedPenaltyPerMTokens ρ_k: when present, demand may go unserved at this price
  *                                  (the paper's partial-service extension); absent means must-serve
  * @param opexPerMTokens            non-energy cost per processed M tokens, the same at every node
@@ -44,7 +46,10 @@ public record WorkloadClass(
         return unservedPenaltyPerMTokens.isEmpty();
     }
 
-    /** Whether this class may use a link of the given latency (paper: f_ij,k = 0 when τ_ij > L_k). */
+    /**
+     * Whether this class may use a link of the given latency at all (paper: f_ij,k = 0 when τ_ij > L_k).
+     * Under END_TO_END this is necessary, not sufficient: the whole path must be within the limit too.
+     */
     public boolean mayUse(Link link) {
         return maxLatencyMs.isEmpty() || link.latencyMs() <= maxLatencyMs.getAsDouble();
     }

@@ -2,6 +2,7 @@ package io.tokenflow.market.scenarios;
 
 import io.tokenflow.market.io.ScenarioJson;
 import io.tokenflow.market.model.BandwidthModel;
+import io.tokenflow.market.model.LatencyScope;
 import io.tokenflow.market.model.Scenario;
 import java.io.IOException;
 import java.io.InputStream;
@@ -67,6 +68,8 @@ public final class EmbeddedScenarios {
         if (options.opexAdder()) {
             label.append(", opex adder");
         }
+        options.latencyScope().filter(scope -> scope == LatencyScope.END_TO_END)
+                .ifPresent(scope -> label.append(", latency end to end"));
         return label.append(" (").append(provenance).append(')').toString();
     }
 

@@ -1,6 +1,7 @@
 package io.tokenflow.market.scenarios;
 
 import io.tokenflow.market.model.BandwidthModel;
+import io.tokenflow.market.model.LatencyScope;
 import io.tokenflow.market.model.Scenario;
 import java.util.Map;
 import java.util.Optional;
@@ -15,12 +16,14 @@ import java.util.TreeMap;
  * @param maxLatencyMs   per-class latency limits that replace the scenario's (ms)
  * @param opexAdder      add the paper's uniform non-energy opex adder to every class
  *                       (docs/paper-reproduction.md: A ≈ $4.3876 per MW-hour of class capacity)
+ * @param latencyScope   empty means the scenario's own (PER_LINK for the paper's, as the paper reads limits)
  */
 public record ScenarioOptions(
         OptionalDouble scale,
         Optional<BandwidthModel> bandwidthModel,
         Map<String, Double> maxLatencyMs,
-        boolean opexAdder) {
+        boolean opexAdder,
+        Optional<LatencyScope> latencyScope) {
 
     public ScenarioOptions {
         scale.ifPresent(s -> {
@@ -47,6 +50,7 @@ public record ScenarioOptions(
             throw new IllegalArgumentException("--opex-adder applies to the paper's scenarios (five-node, twenty-node) only");
         }
         Scenario result = bandwidthModel.map(scenario::withBandwidthModel).orElse(scenario);
+        result = latencyScope.map(result::withLatencyScope).orElse(result);
         for (Map.Entry<String, Double> limit : maxLatencyMs.entrySet()) {
             result.classIndex(limit.getKey());
             result = result.withClasses(c -> c.id().equals(limit.getKey()) ? c.withMaxLatencyMs(limit.getValue()) : c);
@@ -55,24 +59,28 @@ public record ScenarioOptions(
     }
 
     public static ScenarioOptions defaults() {
-        return new ScenarioOptions(OptionalDouble.empty(), Optional.empty(), Map.of(), false);
+        return new ScenarioOptions(OptionalDouble.empty(), Optional.empty(), Map.of(), false, Optional.empty());
     }
 
     public ScenarioOptions withScale(double s) {
-        return new ScenarioOptions(OptionalDouble.of(s), bandwidthModel, maxLatencyMs, opexAdder);
+        return new ScenarioOptions(OptionalDouble.of(s), bandwidthModel, maxLatencyMs, opexAdder, latencyScope);
     }
 
     public ScenarioOptions withBandwidthModel(BandwidthModel model) {
-        return new ScenarioOptions(scale, Optional.of(model), maxLatencyMs, opexAdder);
+        return new ScenarioOptions(scale, Optional.of(model), maxLatencyMs, opexAdder, latencyScope);
     }
 
     public ScenarioOptions withMaxLatency(String classId, double ms) {
         Map<String, Double> limits = new TreeMap<>(maxLatencyMs);
         limits.put(classId, ms);
-        return new ScenarioOptions(scale, bandwidthModel, limits, opexAdder);
+        return new ScenarioOptions(scale, bandwidthModel, limits, opexAdder, latencyScope);
     }
 
     public ScenarioOptions withOpexAdder() {
-        return new ScenarioOptions(scale, bandwidthModel, maxLatencyMs, true);
+        return new ScenarioOptions(scale, bandwidthModel, maxLatencyMs, true, latencyScope);
+    }
+
+    public ScenarioOptions withLatencyScope(LatencyScope scope) {
+        return new ScenarioOptions(scale, bandwidthModel, maxLatencyMs, opexAdder, Optional.of(scope));
     }
 }

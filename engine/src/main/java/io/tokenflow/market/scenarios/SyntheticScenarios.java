@@ -3,6 +3,7 @@ package io.tokenflow.market.scenarios;
 import io.tokenflow.market.model.BandwidthModel;
 import io.tokenflow.market.model.ComputeNode;
 import io.tokenflow.market.model.Demand;
+import io.tokenflow.market.model.LatencyScope;
 import io.tokenflow.market.model.Link;
 import io.tokenflow.market.model.Scenario;
 import io.tokenflow.market.model.WorkloadClass;
@@ -20,12 +21,26 @@ import java.util.stream.IntStream;
 
 /**
  * Seeded synthetic networks for tests and benchmarks: the same {@link Spec} always gives the same
- * scenario. Sites are scattered over the continental US; each is joined both ways to its nearest
- * neighbours (and components are bridged, so the network is connected); latency follows the
+ * scenario. Sites are scattered over the continental US and joined both ways, either each to its
+ * nearest neighbours ({@link Shape#NEAREST}) or in a ring with a few chords ({@link Shape#RING_WITH_CHORDS},
+ * a sparse backbone); components are bridged, so the network is connected; latency follows the
  * paper's rule (km / 200 + 5 ms). Classes differ by orders of magnitude in data and energy per token,
  * as the paper's do.
  */
 public final class SyntheticScenarios {
+
+    /** How sites are joined. */
+    public enum Shape {
+        /** Each site to its {@code neighbours} nearest sites. */
+        NEAREST,
+        /**
+         * A ring through every site in order of bearing from the centre, plus about one chord per
+         * {@code neighbours} sites to one of the chord's end's eight nearest sites: sparse, with few
+         * alternative paths, as real backbones are. Latency limits are then 2-5 times the median link
+         * latency, so that several hops fit within a limit and END_TO_END binds where PER_LINK does not.
+         */
+        RING_WITH_CHORDS
+    }
 
     /**
      * What to generate.
@@ -38,9 +53,11 @@ public final class SyntheticScenarios {
      * @param latencyLimits  give about half of the classes a latency limit that rules out long links
      * @param penaltyShare   the share of classes that may go unserved at a penalty
      * @param seed           the random seed
+     * @param shape          how sites are joined
+     * @param latencyScope   the scenario's latency scope
      */
     public record Spec(int nodes, int classes, int neighbours, BandwidthModel bandwidthModel, double load,
-            boolean latencyLimits, double penaltyShare, long seed) {
+            boolean latencyLimits, double penaltyShare, long seed, Shape shape, LatencyScope latencyScope) {
 
         public Spec {
             if (nodes < 1 || classes < 1 || neighbours < 0) {
@@ -51,11 +68,41 @@ public final class SyntheticScenarios {
                 throw new IllegalArgumentException("need load >= 0 and penaltyShare in [0, 1]; got " + load + ", "
                         + penaltyShare);
             }
+            if (shape == null || latencyScope == null) {
+                throw new IllegalArgumentException("need a shape and a latency scope");
+            }
+        }
+
+        /** Nearest-neighbour sites under the paper's PER_LINK rule (the seeds' scenarios before END_TO_END existed). */
+        public Spec(int nodes, int classes, int neighbours, BandwidthModel bandwidthModel, double load,
+                boolean latencyLimits, double penaltyShare, long seed) {
+            this(nodes, classes, neighbours, bandwidthModel, load, latencyLimits, penaltyShare, seed, Shape.NEAREST,
+                    LatencyScope.PER_LINK);
+        }
+
+        public Spec withShape(Shape s) {
+            return new Spec(nodes, classes, neighbours, bandwidthModel, load, latencyLimits, penaltyShare, seed, s,
+                    latencyScope);
+        }
+
+        public Spec withLatencyScope(LatencyScope scope) {
+            return new Spec(nodes, classes, neighbours, bandwidthModel, load, latencyLimits, penaltyShare, seed, shape,
+                    scope);
         }
 
         /** The benchmark's large case: {@code nodes} sites, {@code classes} classes, 10 neighbours, load 0.6. */
         public static Spec large(int nodes, int classes, long seed) {
             return new Spec(nodes, classes, 10, BandwidthModel.TOKEN_EQUIVALENT, 0.6, true, 0.25, seed);
+        }
+
+        /**
+         * The benchmark's sparse END_TO_END case: a ring with a chord per 3 sites, {@code classes} classes
+         * of which about half have a limit of 2-5 median link latencies, load 0.6, every class with a
+         * penalty (as {@code tokenflow serve} gives each: the live market always clears).
+         */
+        public static Spec sparse(int nodes, int classes, long seed) {
+            return new Spec(nodes, classes, 3, BandwidthModel.TOKEN_EQUIVALENT, 0.6, true, 1.0, seed,
+                    Shape.RING_WITH_CHORDS, LatencyScope.END_TO_END);
         }
     }
 
@@ -70,18 +117,24 @@ public final class SyntheticScenarios {
             lat[j] = round(25 + 24 * random.nextDouble(), 4);
             lon[j] = round(-124 + 57 * random.nextDouble(), 4);
         }
-        List<WorkloadClass> classes = new ArrayList<>();
         double[] perMegawatt = new double[spec.classes()];
+        double[] gb = new double[spec.classes()];
+        double[] kwh = new double[spec.classes()];
+        double[] latencyDraw = new double[spec.classes()];
+        OptionalDouble[] penalty = new OptionalDouble[spec.classes()];
+        double[] classOpex = new double[spec.classes()];
         for (int k = 0; k < spec.classes(); k++) {
-            double gb = round(Math.pow(10, -1 + 3 * random.nextDouble()), 3);
-            double kwh = round(Math.pow(10, -0.3 + 3 * random.nextDouble()), 3);
+            gb[k] = round(Math.pow(10, -1 + 3 * random.nextDouble()), 3);
+            kwh[k] = round(Math.pow(10, -0.3 + 3 * random.nextDouble()), 3);
             perMegawatt[k] = Math.round(200 + 4800 * random.nextDouble());
-            OptionalDouble latency = spec.latencyLimits() && random.nextBoolean()
-                    ? OptionalDouble.of(round(8 + 12 * random.nextDouble(), 1)) : OptionalDouble.empty();
-            OptionalDouble penalty = random.nextDouble() < spec.penaltyShare()
-                    ? OptionalDouble.of(round(kwh * 0.2 * (1 + 2 * random.nextDouble()), 4)) : OptionalDouble.empty();
-            double opex = random.nextDouble() < 0.3 ? round(0.05 * random.nextDouble(), 4) : 0;
-            classes.add(new WorkloadClass(String.format(Locale.ROOT, "class-%02d", k), gb, kwh, latency, penalty, opex));
+            latencyDraw[k] = spec.latencyLimits() && random.nextBoolean() ? random.nextDouble() : Double.NaN;
+            penalty[k] = random.nextDouble() < spec.penaltyShare()
+                    ? OptionalDouble.of(round(kwh[k] * 0.2 * (1 + 2 * random.nextDouble()), 4)) : OptionalDouble.empty();
+            classOpex[k] = random.nextDouble() < 0.3 ? round(0.05 * random.nextDouble(), 4) : 0;
+        }
+        List<String> classIds = new ArrayList<>();
+        for (int k = 0; k < spec.classes(); k++) {
+            classIds.add(String.format(Locale.ROOT, "class-%02d", k));
         }
         List<ComputeNode> nodes = new ArrayList<>();
         double[][] capacity = new double[n][spec.classes()];
@@ -91,13 +144,23 @@ public final class SyntheticScenarios {
             for (int k = 0; k < spec.classes(); k++) {
                 // some sites do not serve some classes at all
                 capacity[j][k] = random.nextDouble() < 0.15 ? 0 : megawatts * perMegawatt[k];
-                caps.put(classes.get(k).id(), capacity[j][k]);
+                caps.put(classIds.get(k), capacity[j][k]);
             }
             double opex = random.nextDouble() < 0.2 ? round(0.02 * random.nextDouble(), 4) : 0;
             nodes.add(new ComputeNode(nodeId(j), "Site " + j, OptionalDouble.of(lat[j]), OptionalDouble.of(lon[j]),
                     round(0.03 + 0.17 * random.nextDouble(), 3), opex, caps));
         }
         List<Link> links = links(spec, lat, lon, random);
+        double medianLatency = links.stream().mapToDouble(Link::latencyMs).sorted()
+                .skip(links.size() / 2).findFirst().orElse(5);
+        List<WorkloadClass> classes = new ArrayList<>();
+        for (int k = 0; k < spec.classes(); k++) {
+            double u = latencyDraw[k];
+            OptionalDouble latency = Double.isNaN(u) ? OptionalDouble.empty()
+                    : OptionalDouble.of(spec.shape() == Shape.NEAREST ? round(8 + 12 * u, 1)
+                            : round((2 + 3 * u) * medianLatency, 1));
+            classes.add(new WorkloadClass(classIds.get(k), gb[k], kwh[k], latency, penalty[k], classOpex[k]));
+        }
         List<Demand> demand = new ArrayList<>();
         for (int k = 0; k < spec.classes(); k++) {
             double total = 0;
@@ -116,12 +179,14 @@ public final class SyntheticScenarios {
             for (int j = 0; j < n && weightSum > 0; j++) {
                 if (weight[j] > 0) {
                     double rate = Math.round(spec.load() * total * weight[j] / weightSum);
-                    demand.add(new Demand(nodeId(j), classes.get(k).id(), rate));
+                    demand.add(new Demand(nodeId(j), classIds.get(k), rate));
                 }
             }
         }
-        String name = String.format(Locale.ROOT, "synthetic-%d-nodes-%d-classes-seed-%d", n, spec.classes(), spec.seed());
-        return new Scenario(name, spec.bandwidthModel(), classes, nodes, links, demand);
+        String name = String.format(Locale.ROOT, "synthetic-%d-nodes-%d-classes-seed-%d", n, spec.classes(), spec.seed())
+                + (spec.shape() == Shape.NEAREST ? "" : "-ring") + (spec.latencyScope() == LatencyScope.PER_LINK ? ""
+                        : "-end-to-end");
+        return new Scenario(name, spec.bandwidthModel(), spec.latencyScope(), classes, nodes, links, demand);
     }
 
     private static List<Link> links(Spec spec, double[] lat, double[] lon, SplittableRandom random) {
@@ -131,7 +196,10 @@ public final class SyntheticScenarios {
         for (int i = 0; i < n; i++) {
             joined[i] = new boolean[n];
         }
-        for (int i = 0; i < n; i++) {
+        if (spec.shape() == Shape.RING_WITH_CHORDS) {
+            ringWithChords(spec, joined, pairs, lat, lon, random);
+        }
+        for (int i = 0; i < n && spec.shape() == Shape.NEAREST; i++) {
             final int from = i;
             Integer[] nearest = IntStream.range(0, n).filter(j -> j != from).boxed()
                     .sorted(Comparator.comparingDouble(j -> km(lat, lon, from, j)))
@@ -152,6 +220,29 @@ public final class SyntheticScenarios {
             links.add(new Link(nodeId(pair[1]), nodeId(pair[0]), gbps, latency, 0.01, route));
         }
         return links;
+    }
+
+    /** A ring in order of bearing from the centre of the sites, then about one chord per {@code neighbours} sites. */
+    private static void ringWithChords(Spec spec, boolean[][] joined, List<int[]> pairs, double[] lat, double[] lon,
+            SplittableRandom random) {
+        int n = lat.length;
+        double cLat = Arrays.stream(lat).average().orElse(0);
+        double cLon = Arrays.stream(lon).average().orElse(0);
+        Integer[] ring = IntStream.range(0, n).boxed()
+                .sorted(Comparator.comparingDouble(j -> Math.atan2(lat[j] - cLat, lon[j] - cLon)))
+                .toArray(Integer[]::new);
+        for (int i = 0; i + 1 < n || (n > 2 && i + 1 == n); i++) {
+            addPair(joined, pairs, ring[i], ring[(i + 1) % n]);
+        }
+        int chords = spec.neighbours() == 0 ? 0 : n / spec.neighbours();
+        for (int c = 0; c < chords && n > 3; c++) {
+            int from = random.nextInt(n);
+            Integer[] near = IntStream.range(0, n).filter(j -> j != from && !joined[from][j]).boxed()
+                    .sorted(Comparator.comparingDouble(j -> km(lat, lon, from, j))).limit(8).toArray(Integer[]::new);
+            if (near.length > 0) {
+                addPair(joined, pairs, from, near[random.nextInt(near.length)]);
+            }
+        }
     }
 
     private static void addPair(boolean[][] joined, List<int[]> pairs, int i, int j) {

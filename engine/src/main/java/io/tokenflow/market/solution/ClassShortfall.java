@@ -12,6 +12,8 @@ import java.util.List;
  * @param shortOrigins             where one least-shortfall dispatch leaves the shortfall (one choice of many)
  * @param exhaustedNodes           nodes whose capacity for the class is a binding limit
  * @param bottleneckLinks          links ({@code from->to}) whose bandwidth is a binding limit
+ * @param latencyReach             END_TO_END classes: for each short origin, its best reachable latency to
+ *                                 capacity; empty for classes cleared on arcs
  */
 public record ClassShortfall(
         String classId,
@@ -20,9 +22,11 @@ public record ClassShortfall(
         List<String> constrainedOrigins,
         List<UnservedDemand> shortOrigins,
         List<String> exhaustedNodes,
-        List<String> bottleneckLinks) {
+        List<String> bottleneckLinks,
+        List<LatencyReach> latencyReach) {
 
     public ClassShortfall {
+        latencyReach = List.copyOf(latencyReach);
         constrainedOrigins = List.copyOf(constrainedOrigins);
         shortOrigins = List.copyOf(shortOrigins);
         exhaustedNodes = List.copyOf(exhaustedNodes);

@@ -1,6 +1,7 @@
 package io.tokenflow.market.solution;
 
 import io.tokenflow.market.model.BandwidthModel;
+import io.tokenflow.market.model.LatencyScope;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
@@ -12,15 +13,21 @@ import java.util.OptionalDouble;
  *
  * <p>Every node × class pair appears in {@code prices} (when OPTIMAL), {@code processing} and
  * {@code unserved}; every link in {@code links}; {@code flows} lists positive flows only.
+ * {@code pathFlows} splits every origin's served tokens into the paths that carry them (origins in
+ * scenario order, then classes, then the largest first): they add up per origin and class to the served
+ * demand, per node and class to {@code processing}, per link to its load, and under END_TO_END each
+ * path of a class with a limit is within it. {@code latencyScope} echoes the scenario's.
  */
 public record ClearingResult(
         String scenario,
         ClearingStatus status,
         BandwidthModel bandwidthModel,
+        LatencyScope latencyScope,
         OptionalDouble objectivePerHour,
         List<NodePrice> prices,
         List<ProcessingLevel> processing,
         List<ArcFlow> flows,
+        List<PathFlow> pathFlows,
         List<LinkState> links,
         List<UnservedDemand> unserved,
         Optional<Settlement> settlement,
@@ -31,6 +38,10 @@ public record ClearingResult(
         prices = List.copyOf(prices);
         processing = List.copyOf(processing);
         flows = List.copyOf(flows);
+        pathFlows = List.copyOf(pathFlows);
+        if (latencyScope == null) {
+            throw new IllegalArgumentException("a clearing result echoes its scenario's latency scope; got none");
+        }
         links = List.copyOf(links);
         unserved = List.copyOf(unserved);
     }

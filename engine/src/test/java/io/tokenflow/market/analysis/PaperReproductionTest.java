@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.tokenflow.market.clearing.MarketClearing;
 import io.tokenflow.market.clearing.SolverKind;
 import io.tokenflow.market.model.BandwidthModel;
+import io.tokenflow.market.model.LatencyScope;
 import io.tokenflow.market.model.Scenario;
 import io.tokenflow.market.scenarios.EmbeddedScenarios;
 import io.tokenflow.market.scenarios.ScenarioOptions;
@@ -37,6 +38,30 @@ class PaperReproductionTest {
 
     private static void assertPrice(double expected, ClearingResult r, String node, String cls) {
         assertEquals(expected, r.price(node, cls).price(), 1e-6, node + " " + cls);
+    }
+
+    @Test
+    void theLatencyCaseEndToEndHasThePerLinkOptimumAndOnlyPathsWithinTheLimits() {
+        ScenarioOptions tight = BASE.withMaxLatency("chat", 15).withMaxLatency("code", 20);
+        ClearingResult perLink = clear("five-node", tight);
+        ClearingResult endToEnd = clear("five-node", tight.withLatencyScope(LatencyScope.END_TO_END));
+        assertEquals(LatencyScope.PER_LINK, perLink.latencyScope());
+        assertEquals(LatencyScope.END_TO_END, endToEnd.latencyScope());
+        assertEquals(perLink.objectivePerHour().getAsDouble(), endToEnd.objectivePerHour().getAsDouble(), 1e-6);
+        assertPrice(0.180, endToEnd, "silicon-valley", "chat");
+        for (int i = 0; i < perLink.prices().size(); i++) {
+            assertEquals(perLink.prices().get(i).price(), endToEnd.prices().get(i).price(), 1e-9,
+                    perLink.prices().get(i).toString());
+        }
+        assertTrue(endToEnd.pathFlows().stream().allMatch(f -> switch (f.classId()) {
+            case "chat" -> f.latencyMs() <= 15;
+            case "code" -> f.latencyMs() <= 20;
+            default -> true;
+        }), endToEnd.pathFlows().toString());
+        // the baseline (100 / 200 ms) cannot bind any simple path of the 5 nodes: END_TO_END is the same LP
+        ClearingResult baseline = clear("five-node", BASE.withLatencyScope(LatencyScope.END_TO_END));
+        assertCost(123_635, baseline);
+        assertEquals(0, baseline.stats().pricingRounds());
     }
 
     @Test

@@ -22,6 +22,14 @@ import java.util.Map;
  *   <li>for INFEASIBLE: the Farkas certificate (proves no dispatch serves all must-serve demand) and
  *       that the reported shortfall equals its bound (proves the shortfall is least).</li>
  * </ul>
+ * Under END_TO_END (the scenario's {@code latencyScope}, default), a class with a limit is checked on its
+ * origin paths instead of its arcs: the result's {@code pathFlows} add up (per origin to the served
+ * demand, per node to the processing, per link to the flow) and every path is within the limit; every
+ * latency-feasible path prices at or above its origin's price, π_o ≤ g_j + μ_j + Σ(c + aη), which this
+ * class checks with its own constrained shortest path ({@link #cheapestWithinLimit}: label correcting
+ * over Pareto sets, not the engine's label setting), and every path that carries tokens prices at
+ * exactly π_o; the Farkas condition becomes u_o ≤ v_j + a Σ w along every such path. A link of capacity 0
+ * carries nothing of a class that moves data over it, so no path of that class crosses it.
  * Returns the violations found, empty when the result is certified.
  */
 public final class CertificateChecker {
@@ -49,6 +57,12 @@ public final class CertificateChecker {
     private final boolean[][] usable;
     private final double[] weight;
     private final double[] linkCap;
+    private final double[] latencyOf;
+    private final double[] maxLatency;
+    /** END_TO_END and the class has a limit: checked on origin paths. */
+    private final boolean[] pathClass;
+    private final boolean endToEnd;
+    private final Map<String, Integer> linkByLabel = new HashMap<>();
 
     private CertificateChecker(JsonNode scenario) {
         JsonNode classes = scenario.get("classes");
@@ -58,13 +72,15 @@ public final class CertificateChecker {
         n = nodes.size();
         m = links.size();
         transferAware = "TRANSFER_AWARE".equals(scenario.path("bandwidthModel").asText("TOKEN_EQUIVALENT"));
+        endToEnd = !"PER_LINK".equals(scenario.path("latencyScope").asText("END_TO_END"));
         classIds = new String[kc];
         rho = new double[kc];
         gb = new double[kc];
         weight = new double[kc];
         double[] kwh = new double[kc];
         double[] classOpex = new double[kc];
-        double[] maxLatency = new double[kc];
+        maxLatency = new double[kc];
+        pathClass = new boolean[kc];
         double lightest = Double.POSITIVE_INFINITY;
         for (int k = 0; k < kc; k++) {
             JsonNode cl = classes.get(k);
@@ -74,6 +90,7 @@ public final class CertificateChecker {
             kwh[k] = cl.get("kwhPerMTokens").asDouble();
             classOpex[k] = cl.path("opexPerMTokens").asDouble(0);
             maxLatency[k] = cl.has("maxLatencyMs") ? cl.get("maxLatencyMs").asDouble() : Double.POSITIVE_INFINITY;
+            pathClass[k] = endToEnd && cl.has("maxLatencyMs");
             rho[k] = cl.has("unservedPenaltyPerMTokens") ? cl.get("unservedPenaltyPerMTokens").asDouble() : Double.NaN;
             weight[k] = transferAware ? gb[k] : 1.0;
             lightest = Math.min(lightest, gb[k]);
@@ -103,6 +120,7 @@ public final class CertificateChecker {
         route = new double[m];
         usable = new boolean[m][kc];
         linkCap = new double[m];
+        latencyOf = new double[m];
         for (int a = 0; a < m; a++) {
             JsonNode l = links.get(a);
             from[a] = nodeIdx.get(l.get("from").asText());
@@ -112,6 +130,7 @@ public final class CertificateChecker {
             linkCap[a] = transferAware ? w : (lightest == 0 ? Double.POSITIVE_INFINITY : w / lightest);
             route[a] = l.path("routeCostPerMTokens").asDouble(0);
             double latency = l.path("latencyMs").asDouble(0);
+            latencyOf[a] = latency;
             for (int k = 0; k < kc; k++) {
                 c[a][k] = route[a] + l.path("tariffPerGb").asDouble(0) * gb[k];
                 usable[a][k] = latency <= maxLatency[k];
@@ -148,6 +167,8 @@ public final class CertificateChecker {
         final double[][] x = new double[n][kc];
         final double[][] y = new double[n][kc];
         final double[][] f = new double[m][kc];
+        /** The result's pathFlows: origin, class, arcs, tokens (M tok/s), reported latency; null when absent. */
+        final List<PathFlowEntry> paths;
 
         Dispatch(JsonNode result) {
             for (JsonNode p : result.get("processing")) {
@@ -163,6 +184,116 @@ public final class CertificateChecker {
                     continue;
                 }
                 f[a][cls(fl)] += fl.get("tokensPerSecond").asDouble() / 1e6;
+            }
+            JsonNode pathFlows = result.get("pathFlows");
+            if (pathFlows == null || pathFlows.isNull()) {
+                paths = null;
+                if (endToEnd) {
+                    fail("END_TO_END result without pathFlows");
+                }
+                return;
+            }
+            paths = new ArrayList<>();
+            for (JsonNode pf : pathFlows) {
+                int o = nodeIdx.getOrDefault(pf.path("origin").asText(), -1);
+                Integer k = classIdx.get(pf.path("class").asText());
+                JsonNode path = pf.get("path");
+                if (o < 0 || k == null || path == null || path.size() == 0 || !path.get(0).asText().equals(nodeIds[o])) {
+                    fail("path flow with a bad origin, class or path: %s", pf);
+                    continue;
+                }
+                int[] arcs = new int[path.size() - 1];
+                boolean ok = true;
+                for (int i = 0; i + 1 < path.size(); i++) {
+                    Integer a = arcIdx.get(path.get(i).asText() + ">" + path.get(i + 1).asText());
+                    if (a == null) {
+                        fail("path flow %s: %s->%s is not a link", pf.get("path"), path.get(i).asText(),
+                                path.get(i + 1).asText());
+                        ok = false;
+                        break;
+                    }
+                    arcs[i] = a;
+                }
+                if (ok) {
+                    paths.add(new PathFlowEntry(o, k, arcs, pf.get("tokensPerSecond").asDouble() / 1e6,
+                            pf.path("latencyMs").asDouble(Double.NaN), pf.get("path").toString()));
+                }
+            }
+        }
+
+        /**
+         * The path flows add up and every one is a path the class may use, within its limit under END_TO_END.
+         * For a least-shortfall dispatch ({@code relaxed}) only the classes it lists paths of are summed.
+         */
+        void checkPathFlows(boolean relaxed) {
+            if (paths == null) {
+                return;
+            }
+            boolean[] listed = new boolean[kc];
+            for (PathFlowEntry p : paths) {
+                listed[p.k()] = true;
+            }
+            double[][] fromOrigin = new double[n][kc];
+            double[][] arriving = new double[n][kc];
+            double[][] through = new double[m][kc];
+            for (PathFlowEntry p : paths) {
+                String where = classIds[p.k()] + " path " + p.text();
+                if (!(p.tokens() > 0)) {
+                    fail("%s carries %g tokens", where, p.tokens());
+                }
+                double latency = 0;
+                int end = p.origin();
+                for (int a : p.arcs()) {
+                    if (from[a] != end) {
+                        fail("%s is not a path", where);
+                    }
+                    if (!usable[a][p.k()]) {
+                        fail("%s crosses %s->%s, a link over the class's limit", where, nodeIds[from[a]],
+                                nodeIds[to[a]]);
+                    }
+                    if (pathClass[p.k()] && !carries(a, p.k())) {
+                        fail("%s crosses %s->%s, a link closed to 0", where, nodeIds[from[a]], nodeIds[to[a]]);
+                    }
+                    latency += latencyOf[a];
+                    through[a][p.k()] += p.tokens();
+                    end = to[a];
+                }
+                if (!close(latency, p.latencyMs(), latency)) {
+                    fail("%s reports latency %g ms, its links add up to %g", where, p.latencyMs(), latency);
+                }
+                if (pathClass[p.k()] && !withinLimit(latency, p.k())) {
+                    fail("%s takes %g ms, over the class's END_TO_END limit of %g ms", where, latency,
+                            maxLatency[p.k()]);
+                }
+                fromOrigin[p.origin()][p.k()] += p.tokens();
+                arriving[end][p.k()] += p.tokens();
+            }
+            for (int j = 0; j < n; j++) {
+                for (int k = 0; k < kc; k++) {
+                    if (relaxed && !listed[k]) {
+                        continue;
+                    }
+                    double served = d[j][k] - y[j][k];
+                    if (Math.abs(fromOrigin[j][k] - served) > 1e-6 * Math.max(1, served)) {
+                        fail("path flows from %s %s add up to %g M tok/s, served demand is %g", nodeIds[j], classIds[k],
+                                fromOrigin[j][k], served);
+                    }
+                    if (Math.abs(arriving[j][k] - x[j][k]) > 1e-6 * Math.max(1, x[j][k])) {
+                        fail("path flows into %s %s add up to %g M tok/s, processing is %g", nodeIds[j], classIds[k],
+                                arriving[j][k], x[j][k]);
+                    }
+                }
+            }
+            for (int a = 0; a < m; a++) {
+                for (int k = 0; k < kc; k++) {
+                    if (relaxed && !listed[k]) {
+                        continue;
+                    }
+                    if (Math.abs(through[a][k] - f[a][k]) > 1e-6 * Math.max(1, f[a][k])) {
+                        fail("path flows over %s->%s %s add up to %g M tok/s, the link's flow is %g", nodeIds[from[a]],
+                                nodeIds[to[a]], classIds[k], through[a][k], f[a][k]);
+                    }
+                }
             }
         }
 
@@ -182,7 +313,7 @@ public final class CertificateChecker {
                     if (f[a][k] < -1e-9) {
                         fail("negative flow %s->%s %s: %g", nodeIds[from[a]], nodeIds[to[a]], classIds[k], f[a][k]);
                     }
-                    if (f[a][k] > 1e-9 && !usable[a][k]) {
+                    if (f[a][k] > 1e-9 && (!usable[a][k] || pathClass[k] && !carries(a, k))) {
                         fail("class %s routed over %s->%s beyond its latency limit", classIds[k], nodeIds[from[a]],
                                 nodeIds[to[a]]);
                     }
@@ -207,6 +338,7 @@ public final class CertificateChecker {
                     }
                 }
             }
+            checkPathFlows(relaxed);
         }
     }
 
@@ -216,6 +348,80 @@ public final class CertificateChecker {
 
     private int cls(JsonNode o) {
         return classIdx.get(o.get("class").asText());
+    }
+
+    private record PathFlowEntry(int origin, int k, int[] arcs, double tokens, double latencyMs, String text) {}
+
+    private boolean carries(int a, int k) {
+        return usable[a][k] && (weight[k] == 0 || linkCap[a] > 0);
+    }
+
+    private boolean withinLimit(double latency, int k) {
+        return latency <= maxLatency[k] + 1e-9;
+    }
+
+    /**
+     * The checker's own constrained shortest path: min over every path from {@code origin} over links class
+     * k can carry with Σ latency within its limit, ending at any node j (the origin itself included), of
+     * Σ arcCost + endCost[j]. Label correcting: every node keeps the labels (cost, latency) no other label
+     * there dominates; a label that improves a node's set is queued (first in, first out) and extended
+     * over every link until no set changes. Arc costs and latencies are ≥ 0, so no cycle helps and this
+     * ends with every non-dominated path found.
+     */
+    double cheapestWithinLimit(int origin, int k, double[] arcCost, double[] endCost) {
+        List<List<double[]>> front = new ArrayList<>();
+        for (int j = 0; j < n; j++) {
+            front.add(new ArrayList<>());
+        }
+        java.util.ArrayDeque<double[]> queue = new java.util.ArrayDeque<>(); // {node, cost, latency, alive}
+        double[] start = {origin, 0, 0, 1};
+        front.get(origin).add(start);
+        queue.add(start);
+        while (!queue.isEmpty()) {
+            double[] label = queue.poll();
+            if (label[3] == 0) {
+                continue; // dominated since it was queued
+            }
+            int u = (int) label[0];
+            for (int a = 0; a < m; a++) {
+                if (from[a] != u || !carries(a, k)) {
+                    continue;
+                }
+                double cost = label[1] + arcCost[a];
+                double latency = label[2] + latencyOf[a];
+                if (!withinLimit(latency, k)) {
+                    continue;
+                }
+                List<double[]> at = front.get(to[a]);
+                boolean dominated = false;
+                for (double[] other : at) {
+                    if (other[1] <= cost && other[2] <= latency) {
+                        dominated = true;
+                        break;
+                    }
+                }
+                if (dominated) {
+                    continue;
+                }
+                at.removeIf(other -> {
+                    boolean worse = cost <= other[1] && latency <= other[2];
+                    if (worse) {
+                        other[3] = 0;
+                    }
+                    return worse;
+                });
+                double[] next = {to[a], cost, latency, 1};
+                at.add(next);
+                queue.add(next);
+            }
+        }
+        double best = Double.POSITIVE_INFINITY;
+        for (int j = 0; j < n; j++) {
+            for (double[] label : front.get(j)) {
+                best = Math.min(best, label[1] + endCost[j]);
+            }
+        }
+        return best;
     }
 
     private void checkOptimal(JsonNode result) {
@@ -239,6 +445,7 @@ public final class CertificateChecker {
             eta[arcIdx.get(l.get("from").asText() + ">" + l.get("to").asText())] = l.get("congestionRent").asDouble();
         }
         checkDualFeasibility(pi, mu, eta);
+        checkPathPricing(pi, mu, eta);
         checkComplementarySlackness(dispatch, pi, mu, eta);
         checkStrongDuality(result, dispatch, pi, mu, eta);
         checkPaths(result, pi, mu, eta);
@@ -266,9 +473,33 @@ public final class CertificateChecker {
             for (int k = 0; k < kc; k++) {
                 double lhs = pi[from[a]][k] - pi[to[a]][k];
                 double rhs = c[a][k] + weight[k] * eta[a];
-                if (usable[a][k] && lhs > rhs && !close(lhs, rhs, pi[from[a]][k])) {
+                if (!pathClass[k] && usable[a][k] && lhs > rhs && !close(lhs, rhs, pi[from[a]][k])) {
                     fail("arc %s->%s %s: pi_i - pi_j = %g > c + a*eta = %g", nodeIds[from[a]], nodeIds[to[a]],
                             classIds[k], lhs, rhs);
+                }
+            }
+        }
+    }
+
+    /** END_TO_END: every latency-feasible path of a class with a limit prices at or above its origin's price. */
+    private void checkPathPricing(double[][] pi, double[][] mu, double[] eta) {
+        for (int k = 0; k < kc; k++) {
+            if (!pathClass[k]) {
+                continue;
+            }
+            double[] arcCost = new double[m];
+            for (int a = 0; a < m; a++) {
+                arcCost[a] = c[a][k] + weight[k] * eta[a];
+            }
+            double[] endCost = new double[n];
+            for (int j = 0; j < n; j++) {
+                endCost[j] = g[j][k] + mu[j][k];
+            }
+            for (int o = 0; o < n; o++) {
+                double cheapest = cheapestWithinLimit(o, k, arcCost, endCost);
+                if (pi[o][k] > cheapest && !close(pi[o][k], cheapest, pi[o][k])) {
+                    fail("%s %s: a path within %g ms delivers at %g, below the price %g", nodeIds[o], classIds[k],
+                            maxLatency[k], cheapest, pi[o][k]);
                 }
             }
         }
@@ -278,7 +509,7 @@ public final class CertificateChecker {
         double active = 1e-6;
         for (int j = 0; j < n; j++) {
             for (int k = 0; k < kc; k++) {
-                if (dp.x[j][k] > active && !close(pi[j][k], g[j][k] + mu[j][k], pi[j][k])) {
+                if (!pathClass[k] && dp.x[j][k] > active && !close(pi[j][k], g[j][k] + mu[j][k], pi[j][k])) {
                     fail("CS: %s %s processes %g but pi %g != g + mu %g", nodeIds[j], classIds[k], dp.x[j][k],
                             pi[j][k], g[j][k] + mu[j][k]);
                 }
@@ -294,7 +525,7 @@ public final class CertificateChecker {
         }
         for (int a = 0; a < m; a++) {
             for (int k = 0; k < kc; k++) {
-                if (dp.f[a][k] > active) {
+                if (!pathClass[k] && dp.f[a][k] > active) {
                     double lhs = pi[from[a]][k] - pi[to[a]][k];
                     double rhs = c[a][k] + weight[k] * eta[a];
                     if (!close(lhs, rhs, pi[from[a]][k])) {
@@ -306,6 +537,23 @@ public final class CertificateChecker {
             if (eta[a] > 1e-7 && dp.load(a) < linkCap[a] - 1e-6 * Math.max(1, linkCap[a])) {
                 fail("CS: %s->%s has rent %g but spare capacity (%g of %g)", nodeIds[from[a]], nodeIds[to[a]], eta[a],
                         dp.load(a), linkCap[a]);
+            }
+        }
+        for (PathFlowEntry p : dp.paths == null ? List.<PathFlowEntry>of() : dp.paths) {
+            if (!pathClass[p.k()] || p.tokens() <= active) {
+                continue;
+            }
+            int k = p.k();
+            double delivered = 0;
+            int end = p.origin();
+            for (int a : p.arcs()) {
+                delivered += c[a][k] + weight[k] * eta[a];
+                end = to[a];
+            }
+            delivered += g[end][k] + mu[end][k];
+            if (!close(pi[p.origin()][k], delivered, pi[p.origin()][k])) {
+                fail("CS: %s %s carries %g on %s at %g, not at its price %g", nodeIds[p.origin()], classIds[k], p.tokens(),
+                        p.text(), delivered, pi[p.origin()][k]);
             }
         }
     }
@@ -350,6 +598,7 @@ public final class CertificateChecker {
             }
             double routing = 0;
             double congestion = 0;
+            double latency = 0;
             for (int i = 0; i + 1 < path.size(); i++) {
                 Integer a = arcIdx.get(path.get(i).asText() + ">" + path.get(i + 1).asText());
                 if (a == null || !usable[a][k]) {
@@ -359,6 +608,11 @@ public final class CertificateChecker {
                 }
                 routing += c[a][k];
                 congestion += weight[k] * eta[a];
+                latency += latencyOf[a];
+            }
+            if (pathClass[k] && !withinLimit(latency, k)) {
+                fail("price %s: path %s takes %g ms, over the END_TO_END limit of %g ms", where, path, latency,
+                        maxLatency[k]);
             }
             double price = p.get("price").asDouble();
             JsonNode serving = p.get("servingNode");
@@ -394,6 +648,13 @@ public final class CertificateChecker {
     }
 
     private boolean canReachCapacity(int origin, int k) {
+        if (pathClass[k]) {
+            double[] endCost = new double[n];
+            for (int j = 0; j < n; j++) {
+                endCost[j] = cap[j][k] > 0 ? 0 : Double.POSITIVE_INFINITY;
+            }
+            return cheapestWithinLimit(origin, k, new double[m], endCost) == 0;
+        }
         boolean[] seen = new boolean[n];
         java.util.ArrayDeque<Integer> queue = new java.util.ArrayDeque<>();
         queue.add(origin);
@@ -475,7 +736,7 @@ public final class CertificateChecker {
                 if (v[j][k] < 0) {
                     fail("Farkas: negative capacity weight at %s %s", nodeIds[j], classIds[k]);
                 }
-                if (u[j][k] > v[j][k] + 1e-7) {
+                if (!pathClass[k] && u[j][k] > v[j][k] + 1e-7) {
                     fail("Farkas: u > v at %s %s", nodeIds[j], classIds[k]);
                 }
                 if (!Double.isNaN(rho[k]) && u[j][k] > 1e-7) {
@@ -489,13 +750,32 @@ public final class CertificateChecker {
                 fail("Farkas: negative link weight");
             }
             for (int k = 0; k < kc; k++) {
-                if (usable[a][k] && u[from[a]][k] - u[to[a]][k] > weight[k] * w[a] + 1e-7) {
+                if (!pathClass[k] && usable[a][k] && u[from[a]][k] - u[to[a]][k] > weight[k] * w[a] + 1e-7) {
                     fail("Farkas: arc %s->%s %s violates u_i - u_j <= a w", nodeIds[from[a]], nodeIds[to[a]],
                             classIds[k]);
                 }
             }
             if (w[a] > 0) {
                 bound -= w[a] * linkCap[a];
+            }
+        }
+        for (int k = 0; k < kc; k++) {
+            if (!pathClass[k]) {
+                continue;
+            }
+            double[] arcCost = new double[m];
+            for (int a = 0; a < m; a++) {
+                arcCost[a] = weight[k] * w[a];
+            }
+            double[] endCost = new double[n];
+            for (int j = 0; j < n; j++) {
+                endCost[j] = v[j][k];
+            }
+            for (int o = 0; o < n; o++) {
+                if (u[o][k] > 1e-7 && u[o][k] > cheapestWithinLimit(o, k, arcCost, endCost) + 1e-7) {
+                    fail("Farkas: %s %s has weight %g above v + a w along a path within its limit", nodeIds[o],
+                            classIds[k], u[o][k]);
+                }
             }
         }
         if (!(bound > 1e-7)) {

@@ -111,4 +111,68 @@ class CertificateCheckerTest {
         });
         assertTrue(understated.stream().anyMatch(m -> m.startsWith("balance")), understated.toString());
     }
+
+    // ---- END_TO_END: the path certificate ----
+
+    private static io.tokenflow.market.model.Scenario line(double limitMs) {
+        io.tokenflow.market.model.WorkloadClass chat = io.tokenflow.market.model.WorkloadClass.of("chat", 0.5, 1)
+                .withMaxLatencyMs(limitMs);
+        java.util.List<io.tokenflow.market.model.Link> links = new java.util.ArrayList<>();
+        for (String[] pair : new String[][] {{"a", "b"}, {"b", "a"}, {"b", "c"}, {"c", "b"}}) {
+            links.add(new io.tokenflow.market.model.Link(pair[0], pair[1], 100, 60, 0.01, 0));
+        }
+        java.util.function.BiFunction<String, Double, io.tokenflow.market.model.ComputeNode> node = (id, cap) ->
+                new io.tokenflow.market.model.ComputeNode(id, id, java.util.OptionalDouble.empty(),
+                        java.util.OptionalDouble.empty(), id.equals("c") ? 0.05 : 0.15, 0, java.util.Map.of("chat", cap));
+        return new io.tokenflow.market.model.Scenario("line", null, List.of(chat),
+                List.of(node.apply("a", 0.0), node.apply("b", 1e7), node.apply("c", 1e7)), links,
+                List.of(new io.tokenflow.market.model.Demand("a", "chat", 1e6)));
+    }
+
+    @Test
+    void acceptsTheEngineAnswerUnderEndToEnd() throws Exception {
+        assertEquals(List.of(), CertificateChecker.check(scenarioTree(line(100)), resultTree(line(100))));
+    }
+
+    @Test
+    void rejectsAPathFlowOverTheEndToEndLimit() throws Exception {
+        List<String> v = mutated(line(100), r -> {
+            ObjectNode flow = (ObjectNode) r.get("pathFlows").get(0);
+            flow.putArray("path").add("a").add("b").add("c");
+            flow.put("latencyMs", 120);
+        });
+        assertTrue(v.stream().anyMatch(m -> m.contains("takes 120.000 ms, over the class's END_TO_END limit")), v.toString());
+        assertTrue(v.stream().anyMatch(m -> m.startsWith("path flows into c chat add up")), v.toString());
+    }
+
+    @Test
+    void rejectsAPriceAboveAPathWithinTheLimit() throws Exception {
+        List<String> v = mutated(line(100), r -> find(r.get("prices"), "a", "chat").put("price", 0.165));
+        assertTrue(v.stream().anyMatch(m -> m.startsWith("a chat: a path within 100.000 ms delivers at 0.155000, below the price 0.165000")),
+                v.toString());
+    }
+
+    @Test
+    void rejectsAPricePathOverTheEndToEndLimit() throws Exception {
+        List<String> v = mutated(line(100), r -> {
+            ObjectNode p = find(r.get("prices"), "a", "chat");
+            p.putArray("path").add("a").add("b").add("c");
+            p.put("servingNode", "c");
+        });
+        assertTrue(v.stream().anyMatch(m -> m.contains("takes 120.000 ms, over the END_TO_END limit of 100.000 ms")), v.toString());
+    }
+
+    @Test
+    void rejectsAPathFarkasCertificateThatProvesNothing() throws Exception {
+        io.tokenflow.market.model.Scenario outOfReach = line(50);
+        assertEquals(List.of(), CertificateChecker.check(scenarioTree(outOfReach), resultTree(outOfReach)));
+        List<String> v = mutated(outOfReach, r -> {
+            ObjectNode cert = (ObjectNode) r.get("diagnosis").get("certificate");
+            cert.putArray("capacityWeights");
+            ArrayNode balance = cert.putArray("balanceWeights");
+            balance.addObject().put("node", "a").put("class", "chat").put("weight", 1.0);
+            balance.addObject().put("node", "b").put("class", "chat").put("weight", 1.0);
+        });
+        assertTrue(v.stream().anyMatch(m -> m.startsWith("Farkas: a chat has weight 1")), v.toString());
+    }
 }

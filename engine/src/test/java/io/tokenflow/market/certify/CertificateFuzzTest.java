@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
 /**
  * A long certificate run over wide random parameters, not part of the default build (tag "fuzz"):
  * {@code mvn -B test -pl engine -Dtest=CertificateFuzzTest -Dfuzz.excluded=none -Dfuzz.count=3000}
- * (also {@code -Dfuzz.first=SEED -Dfuzz.maxNodes=N}).
+ * (also {@code -Dfuzz.first=SEED -Dfuzz.maxNodes=N}; {@code -Dfuzz.endToEnd=true} clears each seed's network
+ * END_TO_END, as a ring with chords for odd seeds).
  * Each seed draws size, classes, neighbours, bandwidth model, load, latency limits and penalties,
  * and is cleared with GLOP and CLP; every result must pass {@link CertificateChecker}.
  */
@@ -39,6 +40,10 @@ class CertificateFuzzTest {
             SyntheticScenarios.Spec spec = new SyntheticScenarios.Spec(2 + r.nextInt(maxNodes - 1), 1 + r.nextInt(8),
                     r.nextInt(8), r.nextBoolean() ? BandwidthModel.TOKEN_EQUIVALENT : BandwidthModel.TRANSFER_AWARE,
                     r.nextDouble() * 1.6, r.nextBoolean(), r.nextDouble(), seed);
+            if (Boolean.getBoolean("fuzz.endToEnd")) {
+                spec = spec.withLatencyScope(io.tokenflow.market.model.LatencyScope.END_TO_END)
+                        .withShape(seed % 2 == 1 ? SyntheticScenarios.Shape.RING_WITH_CHORDS : SyntheticScenarios.Shape.NEAREST);
+            }
             Scenario scenario = SyntheticScenarios.generate(spec);
             for (SolverKind kind : SolverKind.values()) {
                 ClearingResult result = MarketClearing.clearOnce(scenario, kind);

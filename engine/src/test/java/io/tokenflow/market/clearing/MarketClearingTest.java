@@ -160,8 +160,8 @@ class MarketClearingTest {
         assertEquals(List.of("c"), shortfall.constrainedOrigins());
         assertEquals(70_000, shortfall.shortfallTokensPerSecond(), 1e-6);
         assertEquals("must-serve demand cannot be met: class 'chat' is short 70,000 of 1,070,000 tok/s: origin c cannot"
-                + " reach enough capacity (left short at c 70,000); capacity exhausted at c",
-                r.diagnosis().orElseThrow().message());
+                + " reach enough capacity (left short at c 70,000); capacity exhausted at c; origin c reaches capacity"
+                + " at best 30 ms away (b), over its 20 ms end-to-end limit", r.diagnosis().orElseThrow().message());
     }
 
     /** The marginal-cost meaning of π: adding ε demand raises cost by π·ε (prices here are unique). */

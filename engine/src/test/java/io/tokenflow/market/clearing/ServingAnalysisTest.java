@@ -54,7 +54,18 @@ class ServingAnalysisTest {
                     8 + (int) (seed % 13), 1 + (int) (seed % 4), 3, model, load, seed % 3 != 0, 1.0, seed));
             return Arguments.of("synthetic seed " + seed, s);
         });
-        return Stream.concat(embedded, random);
+        Stream<Arguments> endToEnd = Stream.iterate(1L, s -> s + 1).limit(12).map(seed -> {
+            BandwidthModel model = seed % 2 == 0 ? BandwidthModel.TRANSFER_AWARE : BandwidthModel.TOKEN_EQUIVALENT;
+            Scenario s = SyntheticScenarios.generate(new SyntheticScenarios.Spec(8 + (int) (seed % 13),
+                    1 + (int) (seed % 4), 3, model, 0.3 + 0.15 * (seed % 8), true, 1.0, seed)
+                    .withShape(SyntheticScenarios.Shape.RING_WITH_CHORDS)
+                    .withLatencyScope(io.tokenflow.market.model.LatencyScope.END_TO_END));
+            return Arguments.of("END_TO_END ring seed " + seed, s);
+        });
+        Stream<Arguments> paperEndToEnd = Stream.of(Arguments.of("five-node chat 15 ms code 20 ms END_TO_END",
+                EmbeddedScenarios.get("five-node", ScenarioOptions.defaults().withMaxLatency("chat", 15)
+                        .withMaxLatency("code", 20).withLatencyScope(io.tokenflow.market.model.LatencyScope.END_TO_END))));
+        return Stream.of(embedded, random, endToEnd, paperEndToEnd).flatMap(m -> m);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -78,6 +89,10 @@ class ServingAnalysisTest {
                     assertTrue(sites.get(i - 1).deliveredCost() <= sites.get(i).deliveredCost(), "sorted");
                 }
                 for (DeliverySite site : sites) {
+                    if (scenario.limitsWholePaths(scenario.classes().get(k))) {
+                        assertTrue(site.latencyMs() <= scenario.classes().get(k).maxLatencyMs().getAsDouble() + 1e-9,
+                                name + " " + origin + "/" + cls + " offers " + site + " beyond the limit");
+                    }
                     assertTrue(site.deliveredCost() >= price.price() - tol, name + " " + origin + "/" + cls + " site "
                             + site.node() + " delivers at " + site.deliveredCost() + " below the price " + price.price());
                     assertEquals(origin, site.path().get(0));

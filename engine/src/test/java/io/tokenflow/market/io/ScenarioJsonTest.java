@@ -9,6 +9,7 @@ import io.tokenflow.market.clearing.MarketClearing;
 import io.tokenflow.market.clearing.SolverKind;
 import io.tokenflow.market.model.BandwidthModel;
 import io.tokenflow.market.model.InvalidScenarioException;
+import io.tokenflow.market.model.LatencyScope;
 import io.tokenflow.market.model.Scenario;
 import io.tokenflow.market.scenarios.EmbeddedScenarios;
 import io.tokenflow.market.solution.ClearingResult;
@@ -169,6 +170,18 @@ class ScenarioJsonTest {
         }
     }
 
+    @Test
+    void latencyScopeIsEndToEndUnlessTheFileSaysPerLink() {
+        assertEquals(LatencyScope.END_TO_END, ScenarioJson.read(TEMPLATE).latencyScope());
+        Scenario perLink = ScenarioJson.read(TEMPLATE.replace("\"bandwidthModel\": \"TOKEN_EQUIVALENT\"",
+                "\"bandwidthModel\": \"TOKEN_EQUIVALENT\", \"latencyScope\": \"PER_LINK\""));
+        assertEquals(LatencyScope.PER_LINK, perLink.latencyScope());
+        assertEquals(perLink, ScenarioJson.read(ScenarioJson.write(perLink)));
+        for (String paper : List.of("five-node", "twenty-node")) {
+            assertEquals(LatencyScope.PER_LINK, EmbeddedScenarios.get(paper).latencyScope(), paper);
+        }
+    }
+
     @ParameterizedTest(name = "{2}")
     @CsvSource(delimiter = '|', textBlock = """
             "maxLatencyMs": 100 }                 | "maxLatencyMs": 100, "colour": 1 } | classes[0]: unknown field 'colour'
@@ -192,6 +205,10 @@ class ScenarioJsonTest {
             "bandwidthModel": "TOKEN_EQUIVALENT"  | "bandwidthModel": "FAST"           | bandwidthModel must be TOKEN_EQUIVALENT or TRANSFER_AWARE, got "FAST"
             "gbPerMTokens": 1.0,                  | "gbPerMTokens": null,              | classes[0].gbPerMTokens is required
             "maxLatencyMs": 100 }                 | "maxLatencyMs": -Infinity }        | classes[0]: class 'chat' maxLatencyMs must be finite and >= 0, got -Infinity
+            "maxLatencyMs": 100 }                 | "maxLatencyMs": -5 }               | classes[0]: class 'chat' maxLatencyMs must be finite and >= 0, got -5
+            "maxLatencyMs": 100 }                 | "maxLatencyMs": NaN }              | classes[0]: class 'chat' maxLatencyMs must be finite and >= 0, got NaN
+            "bandwidthModel": "TOKEN_EQUIVALENT"  | "bandwidthModel": "TOKEN_EQUIVALENT", "latencyScope": "PER_HOP" | latencyScope must be END_TO_END or PER_LINK, got "PER_HOP"
+            "bandwidthModel": "TOKEN_EQUIVALENT"  | "bandwidthModel": "TOKEN_EQUIVALENT", "latencyScope": 1 | latencyScope must be END_TO_END or PER_LINK, got 1
             "nodes": [                            | "nodes": {                         | malformed JSON at line 8 column 5: Unexpected character
             """)
     void rejectsBadInputNamingFieldIdAndValue(String from, String to, String expected) {

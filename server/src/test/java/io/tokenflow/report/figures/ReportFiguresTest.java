@@ -164,8 +164,8 @@ class ReportFiguresTest {
         Scenario unplaced = new Scenario(fiveNode.name(), fiveNode.bandwidthModel(), fiveNode.classes(), nodes,
                 fiveNode.links(), fiveNode.demand());
         ClearingResult r = fiveNodeResult;
-        ClearingResult noFlows = new ClearingResult(r.scenario(), r.status(), r.bandwidthModel(),
-                r.objectivePerHour(), r.prices(), r.processing(), List.of(), r.links(), r.unserved(), r.settlement(),
+        ClearingResult noFlows = new ClearingResult(r.scenario(), r.status(), r.bandwidthModel(), r.latencyScope(),
+                r.objectivePerHour(), r.prices(), r.processing(), List.of(), List.of(), r.links(), r.unserved(), r.settlement(),
                 r.diagnosis(), r.stats());
 
         Figure map = ReportFigures.dispatchMap(unplaced, noFlows);
@@ -188,8 +188,8 @@ class ReportFiguresTest {
         List<ProcessingLevel> processing = new ArrayList<>(r.processing());
         ProcessingLevel first = processing.get(0);
         processing.set(0, new ProcessingLevel(first.node(), first.classId(), 0, 0, 0));
-        ClearingResult oneWithout = new ClearingResult(r.scenario(), r.status(), r.bandwidthModel(),
-                r.objectivePerHour(), r.prices(), processing, r.flows(), r.links(), r.unserved(), r.settlement(),
+        ClearingResult oneWithout = new ClearingResult(r.scenario(), r.status(), r.bandwidthModel(), r.latencyScope(),
+                r.objectivePerHour(), r.prices(), processing, r.flows(), r.pathFlows(), r.links(), r.unserved(), r.settlement(),
                 r.diagnosis(), r.stats());
         long saturated = processing.stream().filter(p -> p.capacityTokensPerSecond() > 0)
                 .filter(FigureData::isSaturated).count();
@@ -270,7 +270,7 @@ class ReportFiguresTest {
         DemandSweep.Point cleared = sweep.get(0);
         ClearingResult r = cleared.result();
         ClearingResult shortOfDemand = new ClearingResult(r.scenario(), r.status(), r.bandwidthModel(),
-                r.objectivePerHour(), r.prices(), r.processing(), r.flows(), r.links(),
+                r.latencyScope(), r.objectivePerHour(), r.prices(), r.processing(), r.flows(), r.pathFlows(), r.links(),
                 List.of(new UnservedDemand(twoNode.nodes().get(0).id(), "chat", 5)), r.settlement(),
                 r.diagnosis(), r.stats());
         List<DemandSweep.Point> penalised = List.of(cleared,
