@@ -17,14 +17,30 @@ import java.util.List;
  * <p>The LP's structure (nodes, classes, links, latency limits, bandwidth model) is fixed for the
  * life of an instance; open a new one when that changes.
  *
+ * <p>With END_TO_END classes the LP keeps every path column it ever generated, so that re-clears reuse
+ * them; a long-lived market would grow without bound, so once the pool passes
+ * {@link #compactionThreshold} the next clear starts from a fresh LP holding only the paths that carried
+ * tokens in the last optimum (column generation adds back whatever the new optimum needs: the result is
+ * as exact as any other, only that one clear is cold).
+ *
  * <p>Not thread-safe: one thread (the oracle's re-clear worker) owns an instance. Holds native
  * solver memory until {@link #close()}.
  */
 public final class MarketClearing implements AutoCloseable {
+    /** The pool may hold this many generated paths beyond twice those of its last fresh LP before compaction. */
+    static final int COMPACTION_SLACK = 2_000;
+
     private final SolverKind solverKind;
-    private final LpLayout layout;
-    private final LpNames names;
-    private final OrToolsLpSolver solver;
+    private LpLayout layout;
+    private LpNames names;
+    private OrToolsLpSolver solver;
+    /** Generated (non-zero-arc) paths above which the LP is rebuilt; recomputed after each fresh LP's clear. */
+    private int compactionThreshold = -1;
+    private int compactionFactor = 2;
+    private int compactionSlack = COMPACTION_SLACK;
+    /** Set when over the threshold: the paths carrying tokens in the last optimum, seeds of the next LP. */
+    private List<TokenFlowFormulation.PathSpec> compactTo;
+    private int compactions;
     private Scenario scenario;
     private Coefficients coefficients;
     private boolean warm;
@@ -34,14 +50,72 @@ public final class MarketClearing implements AutoCloseable {
         this.solverKind = solverKind;
         this.scenario = scenario;
         this.coefficients = new Coefficients(scenario);
-        TokenFlowFormulation.Formulated formulated =
-                TokenFlowFormulation.formulate(scenario, coefficients, TokenFlowFormulation.Goal.OPERATING_COST);
+        load(List.of());
+    }
+
+    /** Formulates the LP of the current scenario with {@code seeds} as its first paths, into a new solver. */
+    private void load(List<TokenFlowFormulation.PathSpec> seeds) {
+        TokenFlowFormulation.Formulated formulated = TokenFlowFormulation.formulate(scenario, coefficients,
+                TokenFlowFormulation.Goal.OPERATING_COST, seeds);
         this.layout = formulated.layout();
         this.names = formulated.names();
         this.solver = new OrToolsLpSolver(formulated.lp(), solverKind);
+        if (timeLimit != null) {
+            solver.setTimeLimitMillis(timeLimit.toMillis());
+        }
         if (coefficients.anyPathClass()) {
             solver.keepBasisAcrossNewColumns();
         }
+        compactionThreshold = -1;
+        warm = false;
+    }
+
+    /** Replaces the LP with a fresh one seeded by the paths of the last optimum (see the class comment). */
+    private void compact() {
+        List<TokenFlowFormulation.PathSpec> seeds = compactTo;
+        compactTo = null;
+        OrToolsLpSolver old = solver;
+        load(seeds);
+        old.close();
+        compactions++;
+    }
+
+    /** After an optimal clear: fixes the threshold of a fresh LP, or marks the pool for compaction. */
+    private void checkPool(LpSolution solution) {
+        int generated = generatedPaths();
+        if (compactionThreshold < 0) {
+            compactionThreshold = compactionFactor * generated + compactionSlack;
+        } else if (generated > compactionThreshold) {
+            List<TokenFlowFormulation.PathSpec> carrying = new ArrayList<>();
+            for (LpLayout.PathColumn p : layout.paths) {
+                if (p.arcs().length > 0 && solution.primal()[p.column()] > 0) {
+                    carrying.add(new TokenFlowFormulation.PathSpec(p.k(), p.nodes(), p.arcs()));
+                }
+            }
+            compactTo = carrying;
+        }
+    }
+
+    private int generatedPaths() {
+        int n = 0;
+        for (LpLayout.PathColumn p : layout.paths) {
+            if (p.arcs().length > 0) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** How many times the LP was rebuilt to drop unused paths (tests, metrics). */
+    public int compactions() {
+        return compactions;
+    }
+
+    /** Test hook: compact past {@code factor} x the fresh LP's paths + {@code slack}, within a test's few re-clears. */
+    void setCompactionPolicy(int factor, int slack) {
+        this.compactionFactor = factor;
+        this.compactionSlack = slack;
+        this.compactionThreshold = -1;
     }
 
     /** Formulates the scenario's LP and loads it into a new solver (not yet solved). */
@@ -114,6 +188,9 @@ public final class MarketClearing implements AutoCloseable {
      * @throws ClearingFailedException if the solver stops without an answer (time limit, numerics)
      */
     public ClearingResult clear() {
+        if (compactTo != null) {
+            compact();
+        }
         boolean startedWarm = warm;
         int pathsBefore = layout.paths.size();
         long start = System.nanoTime();
@@ -145,8 +222,12 @@ public final class MarketClearing implements AutoCloseable {
             rounds = generated.rounds();
         }
         if (solution.status() == LpSolution.LpStatus.OPTIMAL) {
-            return new ResultAssembler(scenario, coefficients, layout, solution)
+            ClearingResult result = new ResultAssembler(scenario, coefficients, layout, solution)
                     .optimal(stats(solution, startedWarm, iterations, System.nanoTime() - start, rounds, pathsBefore));
+            if (coefficients.anyPathClass()) {
+                checkPool(solution);
+            }
+            return result;
         }
         if (solution.status() != LpSolution.LpStatus.INFEASIBLE || coefficients.anyPathClass()) {
             warm = false;

@@ -257,4 +257,47 @@ class EndToEndClearingTest {
             assertEquals(List.of(ClearingStatus.OPTIMAL, ClearingStatus.INFEASIBLE, ClearingStatus.OPTIMAL), statuses);
         }
     }
+
+    @ParameterizedTest
+    @EnumSource(SolverKind.class)
+    void aPoolPastItsThresholdIsCompactedToThePathsInUseAndStaysExact(SolverKind kind) throws Exception {
+        // surges at one origin after another send tokens to sites the pool has no path to yet; with a slack of
+        // 10 the pool passes it within a few of them and the next clear starts from a fresh LP
+        Scenario start = SyntheticScenarios.generate(SyntheticScenarios.Spec.sparse(30, 4, 11));
+        try (MarketClearing market = MarketClearing.open(start, kind)) {
+            market.setCompactionPolicy(1, 10);
+            int firstPool = market.clear().stats().pathColumns();
+            String cls = start.classes().stream().filter(start::limitsWholePaths).findFirst().orElseThrow().id();
+            Scenario expected = start;
+            int largestPool = firstPool;
+            int pathColumnsAfterCompaction = -1;
+            for (int o = 0; o < start.nodes().size() && market.compactions() < 2; o++) {
+                String origin = start.nodes().get(o).id();
+                MarketUpdate surge = new DemandUpdate(origin, cls, 4 * start.demandTable()[o][start.classIndex(cls)]
+                        + 200_000);
+                int before = market.compactions();
+                market.apply(List.of(surge));
+                expected = surge.applyTo(expected);
+                ClearingResult warm = market.clear();
+                ClearingResult cold = certified(expected, kind);
+                assertEquals(cold.status(), warm.status(), surge.toString());
+                if (warm.optimal()) {
+                    assertEquals(cold.objectivePerHour().getAsDouble(), warm.objectivePerHour().getAsDouble(),
+                            1e-7 * cold.objectivePerHour().getAsDouble(), surge.toString());
+                }
+                List<String> violations = CertificateChecker.check(JSON.readTree(ScenarioJson.write(expected)),
+                        JSON.readTree(ClearingResultJson.write(warm)));
+                assertTrue(violations.isEmpty(), surge + ": " + violations);
+                if (market.compactions() > before) {
+                    assertFalse(warm.stats().warm(), "a compacted LP solves cold: " + warm.stats());
+                    pathColumnsAfterCompaction = warm.stats().pathColumns();
+                    assertTrue(pathColumnsAfterCompaction < largestPool,
+                            pathColumnsAfterCompaction + " columns after compaction, " + largestPool + " before");
+                }
+                largestPool = Math.max(largestPool, warm.stats().pathColumns());
+            }
+            assertTrue(market.compactions() >= 1, "the pool grew from " + firstPool + " to " + largestPool
+                    + " columns without a compaction");
+        }
+    }
 }
