@@ -75,6 +75,9 @@ final class DurableStart {
                     .register(meters);
             Gauge.builder("tokenflow.journal.records", journal, UpdateJournal::records)
                     .description("update journal records written and forced").register(meters);
+            Gauge.builder("tokenflow.journal.snapshot.failures", journal, UpdateJournal::snapshotFailures)
+                    .description("Periodic journal snapshots that failed (each retried after --snapshot-every more"
+                            + " records)").register(meters);
             Gauge.builder("tokenflow.record.bytes", record, MarketRecord::bytes).baseUnit("bytes")
                     .description("Disk used by the market record (settlements and prices of the retained versions)")
                     .register(meters);

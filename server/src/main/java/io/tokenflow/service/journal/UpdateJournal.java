@@ -102,6 +102,11 @@ public final class UpdateJournal implements UpdateLog {
         return writer.records();
     }
 
+    /** Periodic snapshots that failed so far (each retried after another snapshot interval of records). */
+    public long snapshotFailures() {
+        return writer.snapshotFailures();
+    }
+
     /** Drains the queue, writes a final snapshot if records came since the last, closes the segment. */
     @Override
     public void close() {
