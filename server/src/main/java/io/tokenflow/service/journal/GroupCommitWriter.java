@@ -18,18 +18,22 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The journal's group-commit writer: one thread that writes queued records to the current segment,
- * forces once per batch and completes the appends' futures, and that snapshots and compacts the
- * directory every {@code snapshotEvery} records; {@link #append} and {@link #close} are safe from any
- * thread, and an append costs a lock and a list add, the thread one write and one
- * {@code force(false)} per batch (plus, per snapshot, a scenario replay and three fsyncs).
+ * forces once per batch, rewrites the commit marker and completes the appends' futures, and that
+ * snapshots and compacts the directory every {@code snapshotEvery} records; {@link #append} and
+ * {@link #close} are safe from any thread, and an append costs a lock and a list add, the thread one
+ * write and two {@code force(false)} per batch, the segment's and the marker's (plus, per snapshot, a
+ * scenario replay and three fsyncs).
  *
  * <p><b>Group commit.</b> {@link #append} only queues; the writer thread takes everything queued since
- * its last force, writes it in one go, forces once ({@code FileChannel.force(false)}), then completes the
- * appends' futures, on its own thread, never on an appender's. Every {@code snapshotEvery} records it
- * writes a snapshot, starts a new segment and deletes the segments and snapshots the new one covers.
+ * its last force, writes it in one go, forces once ({@code FileChannel.force(false)}), writes the batch's
+ * last sequence number and highest version to the {@link CommitMarker} (forced: in this order, so the
+ * marker never claims a record the segment may lack), then completes the appends' futures, on its own
+ * thread, never on an appender's. Every {@code snapshotEvery} records it writes a snapshot, starts a new
+ * segment and deletes the segments and snapshots the new one covers.
  *
- * <p><b>Failure.</b> If a write or force fails the writer stops for good (fail-stop): the batch's and
- * every later append's future fails, and the caller must stop accepting updates. A failed snapshot only delays compaction (the records are safe in the journal): it is tried
+ * <p><b>Failure.</b> If a write or force of the segment or the marker fails the writer stops for good
+ * (fail-stop): the batch's and every later append's future fails, and the caller must stop accepting
+ * updates. A failed snapshot only delays compaction (the records are safe in the journal): it is tried
  * again after another {@code snapshotEvery} records, not after every batch, its temporary file is
  * removed, and a streak of failures is logged once (WARNING) and its end once (INFO).
  */
@@ -59,6 +63,7 @@ final class GroupCommitWriter {
     private Throwable failure;
     // writer thread only (and start/close, which run before it starts / after it ends)
     private FileChannel segment;
+    private CommitMarker marker;
     /** Records since the last snapshot after which the next is tried: snapshotEvery, pushed on by failures. */
     private long snapshotDue;
     private int snapshotFailuresInARow;
@@ -89,12 +94,20 @@ final class GroupCommitWriter {
     }
 
     /**
-     * Writes a snapshot of the state given to the constructor (carrying its {@code maxVersion}, so the
-     * next process starts above it even if nothing is appended), starts a new segment after it, deletes
-     * what it covers, and only then starts the writer thread.
+     * Writes the commit marker and then a snapshot of the state given to the constructor (both carrying
+     * its {@code maxVersion}, so the next process starts above it even if nothing is appended), starts a
+     * new segment after it, deletes what it covers, and only then starts the writer thread. The marker
+     * goes first: a snapshot saying the directory keeps a marker must never be on disk without one.
      */
     void start() throws IOException {
-        snapshotAndRoll();
+        marker = CommitMarker.open(dir);
+        try {
+            marker.write(lastSeq, maxVersion);
+            snapshotAndRoll();
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(marker);
+            throw e;
+        }
         writer.start();
     }
 
@@ -163,6 +176,7 @@ final class GroupCommitWriter {
                     segment.write(out);
                 }
                 segment.force(false);
+                marker.write(batchSeq, batchVersion);
                 forces.incrementAndGet();
                 written.addAndGet(batch.size());
             } catch (IOException | RuntimeException e) {
@@ -238,7 +252,7 @@ final class GroupCommitWriter {
         for (List<MarketUpdate> updates : sinceSnapshot) {
             scenario = scenario.withUpdates(updates);
         }
-        byte[] snapshot = JournalCodec.encodeSnapshot(new JournalCodec.Snapshot(lastSeq, maxVersion, scenario));
+        byte[] snapshot = JournalCodec.encodeSnapshot(new JournalCodec.Snapshot(lastSeq, maxVersion, scenario, true));
         snapshots.write(dir, JournalFiles.snapshotName(lastSeq), snapshot);
 
         Path nextFile = dir.resolve(JournalFiles.segmentName(lastSeq + 1));
@@ -318,6 +332,9 @@ final class GroupCommitWriter {
         } finally {
             if (segment != null) {
                 closeQuietly(segment);
+            }
+            if (marker != null) {
+                closeQuietly(marker);
             }
         }
     }

@@ -44,7 +44,8 @@ class GroupCommitWriterTest {
         Files.writeString(dir.resolve(JournalFiles.snapshotName(0)), "old");
         GroupCommitWriter writer = new GroupCommitWriter(dir, 3, base, 2, 9);
         writer.start();
-        assertEquals(List.of("LOCK", JournalFiles.segmentName(3), JournalFiles.snapshotName(2)), names(dir));
+        assertEquals(List.of(CommitMarker.FILE, "LOCK", JournalFiles.segmentName(3), JournalFiles.snapshotName(2)),
+                names(dir));
         JournalCodec.Snapshot s = JournalCodec.decodeSnapshot(
                 Files.readAllBytes(dir.resolve(JournalFiles.snapshotName(2))));
         assertEquals(2, s.seq());
@@ -55,7 +56,8 @@ class GroupCommitWriterTest {
         }
         writer.close(false);
         // the third record reached the interval: a snapshot at 5, and a new segment after it
-        assertEquals(List.of("LOCK", JournalFiles.segmentName(6), JournalFiles.snapshotName(5)), names(dir));
+        assertEquals(List.of(CommitMarker.FILE, "LOCK", JournalFiles.segmentName(6), JournalFiles.snapshotName(5)),
+                names(dir));
         JournalCodec.Snapshot at5 = JournalCodec.decodeSnapshot(
                 Files.readAllBytes(dir.resolve(JournalFiles.snapshotName(5))));
         assertEquals(15, at5.version());
@@ -156,7 +158,7 @@ class GroupCommitWriterTest {
                 && r.getMessage().endsWith("at record 6 succeeded after 2 failed attempts")), logged.toString());
         List<String> left = names(dir);
         assertFalse(left.stream().anyMatch(n -> n.endsWith(".tmp")), left.toString());
-        assertEquals(List.of(JournalFiles.segmentName(9), JournalFiles.snapshotName(8)), left);
+        assertEquals(List.of(CommitMarker.FILE, JournalFiles.segmentName(9), JournalFiles.snapshotName(8)), left);
         UpdateJournal.Recovered r = UpdateJournal.recover(dir, base);
         assertEquals(8, r.lastSeq());
         assertEquals(9, r.maxVersion());
