@@ -6,6 +6,7 @@ import io.tokenflow.market.model.Scenario;
 import io.tokenflow.service.LeaderOracle;
 import io.tokenflow.service.MarketRecord;
 import io.tokenflow.service.OracleConfig;
+import io.tokenflow.service.journal.RecoveryOptions;
 import io.tokenflow.service.journal.UpdateJournal;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -21,8 +22,9 @@ import java.util.Locale;
  * {@code tokenflow serve --data-dir}: recovers the market from the data directory (newest snapshot
  * plus journal; a new directory starts from {@code --scenario}) and the market record ({@code DIR/record}:
  * the settlement and prices of every retained version), and starts the oracle with both, so every
- * update is on disk before it is acknowledged and every version before it is served. See
- * docs/oracle.md, "Durability".
+ * update is on disk before it is acknowledged and every version before it is served. The journal is
+ * checked against its commit marker and the record's newest version: missing or damaged acknowledged
+ * records refuse the start unless {@code --accept-journal-loss}. See docs/oracle.md, "Durability".
  */
 final class DurableStart {
     /** The data directory's lock, held (and so referenced) for the life of the process. */
@@ -30,12 +32,45 @@ final class DurableStart {
 
     private DurableStart() {}
 
-    static LeaderOracle start(Path dataDir, int snapshotEvery, MarketRecord.Retention retention, Scenario loaded,
-            OracleConfig config, MeterRegistry meters, PrintWriter out) throws IOException {
+    /**
+     * Locks, recovers and starts; a failed start releases the lock (so a start in the same JVM, as tests
+     * do, can try again).
+     */
+    static LeaderOracle start(Path dataDir, int snapshotEvery, MarketRecord.Retention retention,
+            boolean acceptJournalLoss, Scenario loaded, OracleConfig config, MeterRegistry meters, PrintWriter out)
+            throws IOException {
         lock(dataDir);
-        UpdateJournal.Recovered recovered = UpdateJournal.recover(dataDir, loaded);
+        try {
+            return startLocked(dataDir, snapshotEvery, retention, acceptJournalLoss, loaded, config, meters, out);
+        } catch (IOException | RuntimeException e) {
+            unlock();
+            throw e;
+        }
+    }
+
+    private static LeaderOracle startLocked(Path dataDir, int snapshotEvery, MarketRecord.Retention retention,
+            boolean acceptJournalLoss, Scenario loaded, OracleConfig config, MeterRegistry meters, PrintWriter out)
+            throws IOException {
+        // the record first: its newest version is what the journal must have promised at least
         MarketRecord record = MarketRecord.open(dataDir.resolve("record"), retention, config.clock());
-        // every recorded version was promised in the journal first; the max of both is belt and braces
+        UpdateJournal.Recovered recovered;
+        try {
+            recovered = UpdateJournal.recover(dataDir, loaded, new RecoveryOptions(record.newestVersion(),
+                    acceptJournalLoss));
+        } catch (IOException | RuntimeException e) {
+            record.close();
+            throw e;
+        }
+        for (String loss : recovered.acceptedLosses()) {
+            out.printf(Locale.ROOT, "tokenflow serve: ACCEPTED JOURNAL LOSS (--accept-journal-loss): %s%n", loss);
+        }
+        if (acceptJournalLoss && recovered.acceptedLosses().isEmpty()) {
+            out.printf(Locale.ROOT, "tokenflow serve: --accept-journal-loss given, but nothing was lost; drop it%n");
+        }
+        for (String notice : recovered.notices()) {
+            out.printf(Locale.ROOT, "tokenflow serve: %s%n", notice);
+        }
+        // recovery's maximum covers the record's newest version; the record's own check is belt and braces
         long firstVersion = Math.max(recovered.maxVersion(), record.newestVersion()) + 1;
         if (recovered.fresh()) {
             out.printf(Locale.ROOT, "tokenflow serve: new data directory %s, market '%s' from --scenario%n",
@@ -75,6 +110,9 @@ final class DurableStart {
                     .register(meters);
             Gauge.builder("tokenflow.journal.records", journal, UpdateJournal::records)
                     .description("update journal records written and forced").register(meters);
+            Gauge.builder("tokenflow.journal.snapshot.failures", journal, UpdateJournal::snapshotFailures)
+                    .description("Periodic journal snapshots that failed (each retried after --snapshot-every more"
+                            + " records)").register(meters);
             Gauge.builder("tokenflow.record.bytes", record, MarketRecord::bytes).baseUnit("bytes")
                     .description("Disk used by the market record (settlements and prices of the retained versions)")
                     .register(meters);
@@ -114,6 +152,17 @@ final class DurableStart {
             throw new IOException("data directory " + dataDir + " is in use by another tokenflow serve");
         }
         held = lock;
+    }
+
+    private static synchronized void unlock() {
+        if (held != null) {
+            try {
+                held.channel().close(); // releases the lock
+            } catch (IOException e) {
+                // the process is failing to start; its end releases the lock anyway
+            }
+            held = null;
+        }
     }
 
     /** Scenario names only: a changed --scenario file with the same name is not detected. */

@@ -105,6 +105,13 @@ final class ServeCommand implements Callable<Integer> {
                     + " and a restart recovers it (--scenario only seeds a new DIR). Default: in memory only.")
     java.nio.file.Path dataDir;
 
+    @Option(names = "--accept-journal-loss",
+            description = "With --data-dir: start even though acknowledged journal records are missing or damaged, or"
+                    + " the commit marker is missing, damaged or older than the journal (each loss logged as an ERROR;"
+                    + " new versions numbered above every version promised or recorded). Pass it once, after reading"
+                    + " the refusal (docs/operations.md, Recovering the leader).")
+    boolean acceptJournalLoss;
+
     @Option(names = "--snapshot-every", defaultValue = "1000", paramLabel = "RECORDS",
             description = "With --data-dir: snapshot and compact the journal every RECORDS update calls (default: ${DEFAULT-VALUE}).")
     int snapshotEvery;
@@ -145,7 +152,8 @@ final class ServeCommand implements Callable<Integer> {
 
     /** Options that make no sense on a read replica (it has no market of its own and takes no updates). */
     private static final List<String> LEADER_ONLY = List.of("--data-dir", "--snapshot-every", "--scenario",
-            "--solver", "--unserved-penalty", "--clear-timeout", "--max-batch", "--record-versions", "--record-age");
+            "--solver", "--unserved-penalty", "--clear-timeout", "--max-batch", "--record-versions", "--record-age",
+            "--accept-journal-loss");
 
     @Override
     public Integer call() throws Exception {
@@ -178,7 +186,7 @@ final class ServeCommand implements Callable<Integer> {
                     "--max-streams-per-connection must be >= 1, got " + maxStreamsPerConnection);
         }
         if (dataDir == null) {
-            for (String o : List.of("--record-versions", "--record-age")) {
+            for (String o : List.of("--record-versions", "--record-age", "--accept-journal-loss")) {
                 if (parsed.hasMatchedOption(o)) {
                     throw new picocli.CommandLine.ParameterException(spec.commandLine(), o + " needs --data-dir");
                 }
@@ -226,7 +234,8 @@ final class ServeCommand implements Callable<Integer> {
         ReplicaOracle replica = follow == null ? null : ReplicaOracle.following(config, meters, follow);
         Oracle oracle = replica != null ? replica
                 : dataDir == null ? LeaderOracle.start(loaded, config, meters)
-                : DurableStart.start(dataDir, snapshotEvery, retention, loaded, config, meters, out);
+                : DurableStart.start(dataDir, snapshotEvery, retention, acceptJournalLoss, loaded, config, meters,
+                        out);
         // handlers never block (waits are futures), so they run on the transport threads
         OracleServer server = new OracleServer(
                 NettyServerBuilder.forAddress(new InetSocketAddress(bind, port), security.serverCredentials())

@@ -24,6 +24,19 @@ class ServeDataDirTest {
                 err::toString);
     }
 
+    @Test
+    void aJournalLossRefusesToStartWithExitOneAndReleasesTheLock(@TempDir Path dir) throws Exception {
+        // segments without a snapshot: a real data directory always has one before its first segment
+        Files.write(dir.resolve("journal-00000000000000000001.log"), new byte[0]);
+        String refusal = "tokenflow: JournalLossException: the journal has segments (the first"
+                + " journal-00000000000000000001.log) but no snapshot: the snapshot was deleted, so the state the"
+                + " segments start from is unknown; refusing to start: restore the missing files from a backup";
+        for (int attempt = 1; attempt <= 2; attempt++) {
+            String err = run(1, "serve", "--data-dir", dir.toString(), "--port", "0", "--metrics-port", "-1")[1];
+            assertTrue(err.startsWith(refusal), "attempt " + attempt + ": " + err); // the second: not "in use"
+        }
+    }
+
     private static String[] run(int expectedExit, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
@@ -47,5 +60,7 @@ class ServeDataDirTest {
         err = run(2, "serve", "--follow", "127.0.0.1:1", "--record-versions", "5", "--port", "0",
                 "--metrics-port", "-1")[1];
         assertTrue(err.contains("--follow cannot be combined with --record-versions"), err);
+        assertTrue(run(2, "serve", "--accept-journal-loss", "--port", "0", "--metrics-port", "-1")[1]
+                .contains("--accept-journal-loss needs --data-dir"));
     }
 }

@@ -29,9 +29,10 @@ import java.util.zip.CRC32C;
  * for bit.
  *
  * <p><b>Snapshot</b> ({@code snapshot-<seq>.json}): pretty-printed {@code {"format":
- * "tokenflow-snapshot-v1", "seq": S, "version": V, "scenario": {...}}}, the scenario in the scenario
- * file format. A snapshot has no checksum of its own: it is written whole or not at all (see
- * {@link JournalFiles#writeAtomically}).
+ * "tokenflow-snapshot-v1", "seq": S, "version": V, "commit_marker": true, "scenario": {...}}}, the
+ * scenario in the scenario file format; {@code commit_marker} is absent in snapshots written before
+ * commit markers (and older readers ignore it, so the format name stays). A snapshot has no checksum of
+ * its own: it is written whole or not at all (see {@link JournalFiles#writeAtomically}).
  *
  * <p>What a bad record <em>means</em> (torn tail or corruption) is decided by {@link JournalRecovery};
  * this class only says whether one is whole and valid, and why not.
@@ -47,8 +48,17 @@ final class JournalCodec {
     /** One journal record: an accepted update call, its sequence number and the version promised to it. */
     record Entry(long seq, long version, List<MarketUpdate> updates) {}
 
-    /** A snapshot: the accepted scenario after record {@code seq}, and the highest version promised by then. */
-    record Snapshot(long seq, long version, Scenario scenario) {}
+    /**
+     * A snapshot: the accepted scenario after record {@code seq}, the highest version promised by then, and
+     * whether the directory kept a commit marker when it was written ({@link CommitMarker}), so that a
+     * marker deleted later is told from a directory that never had one.
+     */
+    record Snapshot(long seq, long version, Scenario scenario, boolean markerKept) {
+        /** A snapshot as written before commit markers. */
+        Snapshot(long seq, long version, Scenario scenario) {
+            this(seq, version, scenario, false);
+        }
+    }
 
     private JournalCodec() {}
 
@@ -208,6 +218,9 @@ final class JournalCodec {
         root.put("format", SNAPSHOT_FORMAT);
         root.put("seq", snapshot.seq());
         root.put("version", snapshot.version());
+        if (snapshot.markerKept()) {
+            root.put("commit_marker", true);
+        }
         root.set("scenario", JSON.readTree(ScenarioJson.write(snapshot.scenario())));
         return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
     }
@@ -225,6 +238,7 @@ final class JournalCodec {
         }
         long seq = root.path("seq").asLong();
         long version = root.path("version").asLong();
-        return new Snapshot(seq, version, ScenarioJson.read(root.path("scenario").toString()));
+        boolean markerKept = root.path("commit_marker").asBoolean(false);
+        return new Snapshot(seq, version, ScenarioJson.read(root.path("scenario").toString()), markerKept);
     }
 }

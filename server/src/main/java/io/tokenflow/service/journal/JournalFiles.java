@@ -58,20 +58,31 @@ final class JournalFiles {
 
     /**
      * Writes {@code bytes} as {@code dir/name}, whole or not at all: to {@code name.tmp}, forced, atomically
-     * renamed over any old file, then the directory forced so the rename itself survives a crash.
+     * renamed over any old file, then the directory forced so the rename itself survives a crash. If it
+     * fails before the rename, the temporary file is deleted.
      */
     static void writeAtomically(Path dir, String name, byte[] bytes) throws IOException {
         Path file = dir.resolve(name);
         Path tmp = dir.resolve(file.getFileName() + ".tmp");
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            ByteBuffer buffer = ByteBuffer.wrap(bytes);
-            while (buffer.hasRemaining()) {
-                ch.write(buffer);
+        try {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                ByteBuffer buffer = ByteBuffer.wrap(bytes);
+                while (buffer.hasRemaining()) {
+                    ch.write(buffer);
+                }
+                ch.force(true);
             }
-            ch.force(true);
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException | RuntimeException e) {
+            // a partial temporary file is never read, but it would sit in the directory until the next start
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
         }
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         forceDirectory(dir);
     }
 

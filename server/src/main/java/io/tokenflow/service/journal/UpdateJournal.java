@@ -13,20 +13,26 @@ import java.util.concurrent.CompletableFuture;
  * accepted scenario behind which the journal is compacted; safe from any thread (appends in sequence
  * order, see {@link UpdateLog#append}), an append costing a queue add and a share of one fsync.
  *
- * <p>A façade over three parts, each documented in its own class:
+ * <p>A façade over four parts, each documented in its own class:
  * <ul>
  *   <li><b>On disk</b> ({@link JournalCodec}, {@link JournalFiles}): {@code snapshot-<seq>.json}, the
  *       accepted scenario after record {@code seq} and the highest version promised so far, written so it
  *       is whole or absent; and {@code journal-<first seq>.log}, records
  *       {@code [magic "TFJ1"][length][CRC32C][payload]} with a compact JSON payload.</li>
+ *   <li><b>Commit marker</b> ({@link CommitMarker}, {@code COMMIT}): the last acknowledged sequence number
+ *       and the highest version promised, forced after every batch and before it is acknowledged, so
+ *       that recovery can tell a journal that lost acknowledged records from one that simply ends.</li>
  *   <li><b>Group commit</b> ({@link GroupCommitWriter}): {@link #append} only queues; one writer thread
- *       writes everything queued since its last force in one go, forces once, then completes the
- *       appends' futures. If a write or force fails the journal stops for good (fail-stop): the batch's
- *       and every later append's future fails, and the caller must stop accepting updates.</li>
+ *       writes everything queued since its last force in one go, forces once, rewrites the marker, then
+ *       completes the appends' futures. If a write or force fails the journal stops for good
+ *       (fail-stop): the batch's and every later append's future fails, and the caller must stop
+ *       accepting updates.</li>
  *   <li><b>Recovery</b> ({@link JournalRecovery}, {@link #recover}): the newest snapshot, then every
- *       record after it in order; a bad tail in the last segment is truncated away (a copy kept in
- *       {@code dropped-<seq>.bin}; see {@link BadTail} for when it may have been acknowledged), anything else bad
- *       fails with {@link JournalCorruptException}.</li>
+ *       record after it in order, checked against the marker and the market record's newest version
+ *       ({@link RecoveryOptions}); a torn tail in the last segment (never acknowledged) is truncated away
+ *       (a copy kept in {@code dropped-<seq>.bin}; see {@link BadTail}), missing or damaged acknowledged
+ *       records fail with {@link JournalLossException} unless the loss is accepted, anything else bad with
+ *       {@link JournalCorruptException}.</li>
  * </ul>
  */
 public final class UpdateJournal implements UpdateLog {
@@ -36,16 +42,27 @@ public final class UpdateJournal implements UpdateLog {
      *
      * @param scenario     the accepted scenario after the last valid record (the base scenario if the
      *                     directory is new)
-     * @param lastSeq      sequence number of the last valid record (0: none)
-     * @param maxVersion   the highest version promised in the snapshot and records (0: none); the
-     *                     next process must publish above it
+     * @param lastSeq      the sequence number new records follow: the last valid record's (0: none), or
+     *                     after an accepted loss the last the commit marker says was acknowledged, so no
+     *                     number is handed out twice
+     * @param maxVersion   the highest version promised in the snapshot, the records and the commit marker,
+     *                     or held by the market record (0: none); the next process must publish above it
      * @param snapshotSeq  the record the snapshot covers up to (-1: no snapshot, a new directory)
      * @param replayed     records replayed after the snapshot
      * @param tornTails    bad tails dropped, as "file at offset N (reason, K bytes dropped, a copy kept in
      *                     dropped-S.bin): what it means" (whether it may have been acknowledged)
+     * @param notices      what recovery could not check and why (a directory from before commit markers)
+     * @param acceptedLosses losses started over because {@link RecoveryOptions#acceptJournalLoss()}: each
+     *                     the message the refusal would have had, without what to do
      */
     public record Recovered(Scenario scenario, long lastSeq, long maxVersion, long snapshotSeq, int replayed,
-            List<String> tornTails) {
+            List<String> tornTails, List<String> notices, List<String> acceptedLosses) {
+        public Recovered {
+            tornTails = List.copyOf(tornTails);
+            notices = List.copyOf(notices);
+            acceptedLosses = List.copyOf(acceptedLosses);
+        }
+
         public boolean fresh() {
             return snapshotSeq < 0;
         }
@@ -57,20 +74,28 @@ public final class UpdateJournal implements UpdateLog {
         this.writer = writer;
     }
 
-    /**
-     * Reads a data directory (creating it if missing): the newest snapshot (else {@code base}) and every
-     * valid record after it, truncating a torn tail.
-     *
-     * @throws JournalCorruptException if the directory holds data recovery must not guess about
-     */
+    /** As {@link #recover(Path, Scenario, RecoveryOptions)} with {@link RecoveryOptions#STRICT}. */
     public static Recovered recover(Path dir, Scenario base) throws IOException {
         return JournalRecovery.recover(dir, base);
     }
 
     /**
-     * Opens the journal after {@link #recover}: writes a snapshot of the recovered state carrying
-     * {@code firstVersion} (the version this process publishes first, so the next process starts above
-     * it even if nothing is appended), deletes the segments it covers and starts a new segment.
+     * Reads a data directory (creating it if missing): the newest snapshot (else {@code base}) and every
+     * valid record after it, checked against the commit marker and {@code options}, truncating a torn tail.
+     *
+     * @throws JournalLossException    if acknowledged records are missing or damaged, or the marker cannot
+     *                                 vouch for them, and {@code options} does not accept that
+     * @throws JournalCorruptException if the directory holds other data recovery must not guess about
+     */
+    public static Recovered recover(Path dir, Scenario base, RecoveryOptions options) throws IOException {
+        return JournalRecovery.recover(dir, base, options);
+    }
+
+    /**
+     * Opens the journal after {@link #recover}: writes the commit marker, then a snapshot of the recovered
+     * state, both carrying {@code firstVersion} (the version this process publishes first, so the next
+     * process starts above it even if nothing is appended), deletes the segments it covers and starts a
+     * new segment.
      */
     public static UpdateJournal open(Path dir, Recovered recovered, long firstVersion, int snapshotEvery)
             throws IOException {
@@ -100,6 +125,11 @@ public final class UpdateJournal implements UpdateLog {
     /** Records written and forced so far. */
     public long records() {
         return writer.records();
+    }
+
+    /** Periodic snapshots that failed so far (each retried after another snapshot interval of records). */
+    public long snapshotFailures() {
+        return writer.snapshotFailures();
     }
 
     /** Drains the queue, writes a final snapshot if records came since the last, closes the segment. */

@@ -1,5 +1,6 @@
 package io.tokenflow.service.journal;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,7 +13,9 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
@@ -120,28 +123,30 @@ class UpdateJournalTest {
         writeAndCrash(dir, 5, 1000);
         Path segment = files(dir, "journal-").get(0);
         long full = Files.size(segment);
-        try (RandomAccessFile f = new RandomAccessFile(segment.toFile(), "rw")) {
-            f.setLength(full - 7); // the last record cut mid-payload
-        }
+        // a sixth record the crash cut mid-payload: its batch never reached the commit marker
+        byte[] sixth = JournalCodecTest.bytes(new JournalCodec.Entry(6, 7, List.of(update(6))));
+        Files.write(segment, Arrays.copyOf(sixth, sixth.length - 7), StandardOpenOption.APPEND);
         UpdateJournal.Recovered r = UpdateJournal.recover(dir, base);
-        assertEquals(4, r.lastSeq());
+        assertEquals(5, r.lastSeq());
         assertEquals(1, r.tornTails().size());
-        assertTrue(r.tornTails().get(0).contains("record cut short"), r.tornTails().toString());
-        assertEquals(ScenarioJson.write(expected(4)), ScenarioJson.write(r.scenario()));
-        assertTrue(Files.size(segment) < full - 7, "the torn record was not truncated away");
+        assertTrue(r.tornTails().get(0).contains("record cut short") && r.tornTails().get(0).endsWith("so it was never"
+                + " acknowledged (a write the crash cut short)"), r.tornTails().toString());
+        assertEquals(ScenarioJson.write(expected(5)), ScenarioJson.write(r.scenario()));
+        assertEquals(full, Files.size(segment), "the torn record was not truncated away");
         // and it stays recovered
         assertEquals(List.of(), UpdateJournal.recover(dir, base).tornTails());
     }
 
     @Test
-    void aFlippedByteInTheLastRecordFailsItsChecksum(@TempDir Path dir) throws IOException {
+    void aFlippedByteInTheLastAcknowledgedRecordRefusesToStart(@TempDir Path dir) throws IOException {
         writeAndCrash(dir, 5, 1000);
         Path segment = files(dir, "journal-").get(0);
         flip(segment, Files.size(segment) - 3);
-        UpdateJournal.Recovered r = UpdateJournal.recover(dir, base);
-        assertEquals(4, r.lastSeq());
-        assertTrue(r.tornTails().get(0).contains("checksum mismatch"), r.tornTails().toString());
-        assertEquals(ScenarioJson.write(expected(4)), ScenarioJson.write(r.scenario()));
+        byte[] before = Files.readAllBytes(segment);
+        JournalLossException e = assertThrows(JournalLossException.class, () -> UpdateJournal.recover(dir, base));
+        assertTrue(e.getMessage().contains("(checksum mismatch): record 5, but the commit marker (COMMIT) says records"
+                + " up to 5 were acknowledged"), e.getMessage());
+        assertArrayEquals(before, Files.readAllBytes(segment), "a refused start truncates nothing");
     }
 
     @Test
