@@ -504,6 +504,30 @@ class StatusContractTest {
                         .setSince(Timestamp.newBuilder().setNanos(-1)).build()));
         provoke("PriceHistory", Status.Code.NOT_FOUND, "unknown origin", () -> ops.priceHistory(
                 PriceHistoryRequest.newBuilder().setOrigin("atlantis").setWorkloadClass("chat").build()));
+        provoke("PriceHistory", Status.Code.INVALID_ARGUMENT, "a page_token it did not issue", () -> ops.priceHistory(
+                PriceHistoryRequest.newBuilder().setOrigin("dallas").setWorkloadClass("chat").setPageToken("x")
+                        .build()));
+        provoke("PriceHistory", Status.Code.INVALID_ARGUMENT, "a negative page_size", () -> ops.priceHistory(
+                PriceHistoryRequest.newBuilder().setOrigin("dallas").setWorkloadClass("chat").setPageSize(-1)
+                        .build()));
+        // a history that keeps two versions: the one the next page starts at is dropped by two more clears
+        LeaderOracle brief = LeaderOracle.start(EmbeddedScenarios.get("five-node"), OracleConfig.builder()
+                .priceHistory(2).build(), new SimpleMeterRegistry());
+        closing.add(brief);
+        PricingOracleBlockingStub toBrief = as(inProcess(brief, List.of()), null);
+        PriceHistoryRequest firstPage = PriceHistoryRequest.newBuilder().setOrigin("dallas").setWorkloadClass("chat")
+                .setPageSize(1).build();
+        for (int i = 0; i < 3; i++) {
+            if (i == 1) {
+                firstPage = firstPage.toBuilder().setPageToken(toBrief.priceHistory(firstPage).getNextPageToken())
+                        .build();
+            }
+            brief.whenCleared(brief.submit(List.of(new MarketUpdate.DemandUpdate("dallas", "chat", 7 + i)))
+                    .version()).get(20, TimeUnit.SECONDS);
+        }
+        PriceHistoryRequest dropped = firstPage;
+        provoke("PriceHistory", Status.Code.OUT_OF_RANGE, "its page_token's version dropped",
+                () -> toBrief.priceHistory(dropped));
         provoke("RetailEquilibrium", Status.Code.INVALID_ARGUMENT, "a provider with no capacity",
                 () -> ops.retailEquilibrium(retailRequest(0)));
         provoke("RetailEquilibrium", Status.Code.INVALID_ARGUMENT, "a node the market does not have",
