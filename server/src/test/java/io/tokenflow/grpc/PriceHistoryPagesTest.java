@@ -21,9 +21,6 @@ import io.tokenflow.market.model.MarketUpdate;
 import io.tokenflow.market.model.Scenario;
 import io.tokenflow.market.model.WorkloadClass;
 import io.tokenflow.market.scenarios.EmbeddedScenarios;
-import io.tokenflow.market.solution.ClearingResult;
-import io.tokenflow.service.ClearingEngine;
-import io.tokenflow.service.ControllableEngine;
 import io.tokenflow.service.LeaderOracle;
 import io.tokenflow.service.OracleConfig;
 import io.tokenflow.service.OriginPriceHistory;
@@ -33,8 +30,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -51,41 +46,9 @@ class PriceHistoryPagesTest {
     private LeaderOracle leader;
     private PricingOracleGrpc.PricingOracleBlockingStub stub;
 
-    /**
-     * Re-clears that cost nothing: the first clear is solved, every later one answers the same result. The
-     * history's size comes from the causes, which do not depend on the prices, so thousands of versions
-     * take seconds.
-     */
-    private static Function<Scenario, ClearingEngine> frozen() {
-        AtomicReference<ControllableEngine> created = new AtomicReference<>();
-        return scenario -> {
-            ClearingEngine real = ControllableEngine.factory(created).apply(scenario);
-            return new ClearingEngine() {
-                private ClearingResult first;
-
-                @Override
-                public ClearingResult applyAndClear(List<MarketUpdate> updates) {
-                    if (first == null) {
-                        first = real.applyAndClear(updates);
-                    }
-                    return first;
-                }
-
-                @Override
-                public Scenario scenario() {
-                    return real.scenario();
-                }
-
-                @Override
-                public void close() {
-                    real.close();
-                }
-            };
-        };
-    }
-
     private void start(String scenario, OracleConfig config) throws Exception {
-        leader = LeaderOracle.start(EmbeddedScenarios.get(scenario), config, new SimpleMeterRegistry(), frozen());
+        leader = LeaderOracle.start(EmbeddedScenarios.get(scenario), config, new SimpleMeterRegistry(),
+                FrozenEngine.factory());
         closing.add(leader);
         OracleServer server = new OracleServer(NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)),
                 leader, new SimpleMeterRegistry(), Clock.systemUTC()).start();

@@ -609,8 +609,11 @@ class StatusContractTest {
             provoke(rpc, Status.Code.DEADLINE_EXCEEDED, "waiting for a held re-clear", () -> calls.get(rpc)
                     .apply(ops.withDeadlineAfter(200, TimeUnit.MILLISECONDS), same));
         }
+        // the version before the held one, read while it is held: read after open(), the held version and the
+        // one coalescing the other updates may both be out already, and version + 1 would never come
+        long beforeHeld = leader.state().version();
         engine.get().open();
-        leader.whenCleared(leader.state().version() + 1).get(20, TimeUnit.SECONDS);
+        leader.whenCleared(beforeHeld + 1).get(20, TimeUnit.SECONDS);
         engine.get().setFailing(true);
         for (String rpc : UPDATES) {
             provoke(rpc, Status.Code.UNAVAILABLE, "a failed re-clear", () -> calls.get(rpc).apply(ops, same));
