@@ -95,8 +95,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * oracle.proto is the whole contract: outside clients are written from it alone. Its comment above each
- * {@code rpc} lists, under "Statuses:", every status the call can end with, each with when it happens and
- * "Retry:". This test reads those comments and provokes each status it can for each RPC on real servers (a
+ * {@code rpc} says under "Bound:" how many messages and how large its answer may be, and lists under
+ * "Statuses:" every status the call can end with, each with when it happens and "Retry:". This test reads those comments and provokes each status it can for each RPC on real servers (a
  * leader over loopback Netty with {@code --auth} and a 64 KiB message limit, the same leader with a rate
  * limit, a read replica without a version, a broken clock and engine, a shutdown past its grace); every
  * status seen must be documented on that RPC, and no description may carry a Java class name.
@@ -228,6 +228,8 @@ class StatusContractTest {
                     c.getKey() + ": OK is no error, and UNKNOWN is folded into INTERNAL");
             listed.forEach((code, text) -> assertTrue(text.contains("Retry:"),
                     c.getKey() + " " + code + " does not say whether to retry: " + text));
+            assertTrue(c.getValue().stream().anyMatch(line -> line.trim().startsWith("Bound:")),
+                    c.getKey() + " does not say how many messages and how large its answer may be (Bound:)");
         }
         Map<Status.Code, String> header = statuses(headerComment());
         assertTrue(header.keySet().containsAll(EVERY_RPC), "the header lists " + header.keySet());
