@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.tokenflow.grpc.ConnectionCap;
 import io.tokenflow.grpc.OracleServer;
 import io.tokenflow.market.model.Scenario;
 import io.tokenflow.service.LeaderOracle;
@@ -53,6 +54,12 @@ final class ServeCommand implements Callable<Integer> {
             description = "Calls open at once on one connection (each stalled stream holds about 44 KB); further "
                     + "calls wait for one to end (default: ${DEFAULT-VALUE}).")
     int maxStreamsPerConnection;
+
+    @Option(names = "--max-connections", defaultValue = "1000", paramLabel = "N",
+            description = "Client connections open at once; one accepted beyond it is closed at once (its client "
+                    + "gets UNAVAILABLE and retries), counted in tokenflow_connections_refused_total "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int maxConnections;
 
     @Option(names = "--metrics-bind", defaultValue = "127.0.0.1", paramLabel = "ADDRESS",
             description = "Address /metrics listens on; it has no authentication, so it stays on loopback unless "
@@ -185,6 +192,10 @@ final class ServeCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "--max-streams-per-connection must be >= 1, got " + maxStreamsPerConnection);
         }
+        if (maxConnections < 1) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--max-connections must be >= 1, got " + maxConnections);
+        }
         if (dataDir == null) {
             for (String o : List.of("--record-versions", "--record-age", "--accept-journal-loss")) {
                 if (parsed.hasMatchedOption(o)) {
@@ -237,8 +248,9 @@ final class ServeCommand implements Callable<Integer> {
                 : DurableStart.start(dataDir, snapshotEvery, retention, acceptJournalLoss, loaded, config, meters,
                         out);
         // handlers never block (waits are futures), so they run on the transport threads
-        OracleServer server = new OracleServer(
-                NettyServerBuilder.forAddress(new InetSocketAddress(bind, port), security.serverCredentials())
+        ConnectionCap connections = new ConnectionCap(maxConnections, meters);
+        OracleServer server = new OracleServer(connections.applyTo(
+                NettyServerBuilder.forAddress(new InetSocketAddress(bind, port), security.serverCredentials()))
                         .directExecutor()
                         .maxInboundMessageSize(maxMessageBytes)
                         .maxConcurrentCallsPerConnection(maxStreamsPerConnection),
@@ -246,6 +258,7 @@ final class ServeCommand implements Callable<Integer> {
         try {
             server.start();
         } catch (java.io.IOException e) {
+            connections.close();
             oracle.close();
             throw new java.io.IOException("cannot listen on " + bind + ":" + port + ": " + e.getMessage(), e);
         }
@@ -279,6 +292,7 @@ final class ServeCommand implements Callable<Integer> {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } finally {
+                connections.close();
                 if (following != null) {
                     following.close();
                 }

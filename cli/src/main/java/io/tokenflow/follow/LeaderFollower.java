@@ -74,7 +74,19 @@ public final class LeaderFollower implements TableListener, AutoCloseable {
 
     @Override
     public void streamLost(String why) {
-        lost("the leader " + leader + " is unreachable: " + why);
+        lost(streamLostReason(leader, why));
+    }
+
+    /**
+     * What the log and the stale reason say when the price stream ends: "unreachable" only when it is
+     * (UNAVAILABLE, or no answer to the liveness probe); otherwise what the leader answered, since a leader
+     * refusing the replica (UNAUTHENTICATED, PERMISSION_DENIED) or a table over the limit
+     * (RESOURCE_EXHAUSTED) is fixed by its operator, not by waiting.
+     */
+    static String streamLostReason(String leader, String why) {
+        boolean unreachable = why.startsWith("UNAVAILABLE") || why.contains("did not answer a health check");
+        return unreachable ? "the leader " + leader + " is unreachable: " + why
+                : "the leader " + leader + " ended the price stream: " + why;
     }
 
     private boolean needs(long version, boolean stale) {

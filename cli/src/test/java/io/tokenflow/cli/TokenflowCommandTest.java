@@ -145,6 +145,12 @@ class TokenflowCommandTest {
     }
 
     @Test
+    void serveMaxConnectionsWantsAtLeastOne() {
+        assertInvalid(run("serve", "--max-connections", "0", "--port", "0", "--metrics-port", "-1"),
+                "--max-connections must be >= 1, got 0");
+    }
+
+    @Test
     void scenarioAppliesThePaperVariants() throws Exception {
         Run run = run("scenario", "five-node", "--scale", "40", "--bandwidth", "transfer-aware",
                 "--max-latency", "chat=15", "--max-latency", "code=20", "--opex-adder");

@@ -12,18 +12,23 @@ import io.grpc.health.v1.HealthGrpc;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.tokenflow.api.v1.DemandUpdate;
 import io.tokenflow.api.v1.GetMarketRequest;
+import io.tokenflow.api.v1.GetMarketResponse;
 import io.tokenflow.api.v1.PricingOracleGrpc;
 import io.tokenflow.api.v1.QuoteRequest;
 import io.tokenflow.api.v1.QuoteResponse;
 import io.tokenflow.api.v1.UpdateDemandRequest;
+import io.tokenflow.market.io.ScenarioJson;
+import io.tokenflow.market.model.BandwidthModel;
 import io.tokenflow.market.model.ComputeNode;
 import io.tokenflow.market.model.Scenario;
 import io.tokenflow.market.model.WorkloadClass;
 import io.tokenflow.market.scenarios.EmbeddedScenarios;
+import io.tokenflow.market.scenarios.SyntheticScenarios;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,12 +45,16 @@ import org.junit.jupiter.api.io.TempDir;
  * ({@code ./tokenflow serve --follow 127.0.0.1:PORT}) on loopback. After an update through the
  * leader, every origin x class Quote agrees across all three (same version, same message); after a
  * SIGKILL of the leader the replicas keep answering, stale with an age; after the leader restarts on
- * the same port with its data directory, they come back to its (greater) version, fresh.
+ * the same port with its data directory, they come back to its (greater) version, fresh. And a replica of a
+ * market whose GetMarket is over gRPC's default 4 MiB serves the leader's quotes.
  */
 class ReplicaIT {
     private static final Pattern LISTENING = Pattern.compile("listening on ([0-9.]+):(\\d+)");
     private static final long STARTUP_SECONDS = 60;
     private static final long CATCH_UP_SECONDS = 20;
+    /** Time for a replica to fetch and adopt the 3,000-node market on a shared 2-core machine. */
+    private static final long LARGE_MARKET_SECONDS = 120;
+    private static final int LARGE_MARKET_LIMIT = 64 << 20;
 
     private final List<Process> processes = new ArrayList<>();
     private final List<ManagedChannel> channels = new ArrayList<>();
@@ -174,6 +183,58 @@ class ReplicaIT {
         }
     }
 
+    /**
+     * A market whose GetMarket is well over gRPC's default 4 MiB: 3,000 sites, 3 classes, each site joined to
+     * its 3 nearest (11,176 links; sparser or with fewer classes it stays near or under 4 MiB). The replica
+     * takes it whole (its follower accepts up to 1 GiB), turns SERVING and answers every sampled quote as
+     * the leader does.
+     */
+    @Test
+    void aReplicaOfAMarketOverFourMiBServesTheLeadersQuotes(@TempDir Path tmp) throws Exception {
+        Path repo = Path.of(System.getProperty("tokenflow.repo.dir", ".")).toAbsolutePath().normalize();
+        Scenario scenario = SyntheticScenarios.generate(new SyntheticScenarios.Spec(3000, 3, 3,
+                BandwidthModel.TOKEN_EQUIVALENT, 0.6, false, 0, 42));
+        Path file = tmp.resolve("synthetic-3000.json");
+        Files.writeString(file, ScenarioJson.write(scenario));
+        long leaderStarted = System.nanoTime();
+        Process leader = start(repo, "serve", "--scenario", file.toString(), "--port", "0", "--metrics-port", "-1");
+        long leaderListening = System.nanoTime();
+        String leaderAddress = "127.0.0.1:" + port(leader);
+        ManagedChannel whole = NettyChannelBuilder.forAddress("127.0.0.1", port(leader)).usePlaintext()
+                .maxInboundMessageSize(LARGE_MARKET_LIMIT).build();
+        channels.add(whole);
+        GetMarketResponse market = PricingOracleGrpc.newBlockingStub(whole).withDeadlineAfter(60, TimeUnit.SECONDS)
+                .getMarket(GetMarketRequest.getDefaultInstance());
+        int marketBytes = market.getSerializedSize();
+        assertTrue(marketBytes > 5 << 20, "GetMarket is " + marketBytes + " bytes, well over the default 4 MiB");
+
+        long replicaStarted = System.nanoTime();
+        int replicaPort = port(start(repo, "serve", "--follow", leaderAddress, "--port", "0", "--metrics-port", "-1"));
+        PricingOracleGrpc.PricingOracleBlockingStub replica = stub(replicaPort);
+        HealthGrpc.HealthBlockingStub replicaHealth = HealthGrpc.newBlockingStub(channels.get(channels.size() - 1));
+        await("the replica SERVING", LARGE_MARKET_SECONDS, () -> replicaHealth.withDeadlineAfter(10, TimeUnit.SECONDS)
+                .check(HealthCheckRequest.getDefaultInstance()).getStatus() == ServingStatus.SERVING);
+        long serving = System.nanoTime();
+        System.out.printf(java.util.Locale.ROOT, "ReplicaIT: 3,000-node market, GetMarket %,d bytes; leader listening"
+                + " %.1f s after start; replica SERVING %.1f s after start%n", marketBytes,
+                (leaderListening - leaderStarted) / 1e9, (serving - replicaStarted) / 1e9);
+
+        // every 100th site x every class, 90 pairs: the same message from both (version, time, every price)
+        PricingOracleGrpc.PricingOracleBlockingStub toLeader = stub(port(leader));
+        int compared = 0;
+        for (int j = 0; j < scenario.nodes().size(); j += 100) {
+            for (WorkloadClass cls : scenario.classes()) {
+                QuoteRequest q = QuoteRequest.newBuilder().setOrigin(scenario.nodes().get(j).id())
+                        .setWorkloadClass(cls.id()).build();
+                QuoteResponse l = toLeader.withDeadlineAfter(10, TimeUnit.SECONDS).quote(q);
+                assertEquals(market.getMarketVersion(), l.getMarketVersion());
+                assertEquals(l, replica.withDeadlineAfter(10, TimeUnit.SECONDS).quote(q), q.toString());
+                compared++;
+            }
+        }
+        assertEquals(90, compared);
+    }
+
     private PricingOracleGrpc.PricingOracleBlockingStub stub(int port) {
         ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
         channels.add(channel);
@@ -190,7 +251,11 @@ class ReplicaIT {
     }
 
     private static void await(String what, BooleanSupplier done) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(CATCH_UP_SECONDS);
+        await(what, CATCH_UP_SECONDS, done);
+    }
+
+    private static void await(String what, long seconds, BooleanSupplier done) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         while (true) {
             try {
                 if (done.getAsBoolean()) {
@@ -200,7 +265,7 @@ class ReplicaIT {
                 // not there yet
             }
             if (System.nanoTime() > deadline) {
-                fail("timed out after " + CATCH_UP_SECONDS + " s waiting for " + what);
+                fail("timed out after " + seconds + " s waiting for " + what);
             }
             Thread.sleep(50);
         }

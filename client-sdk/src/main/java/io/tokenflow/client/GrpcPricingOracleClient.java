@@ -14,6 +14,7 @@ import io.tokenflow.api.v1.FeasibleSitesRequest;
 import io.tokenflow.api.v1.GetMarketRequest;
 import io.tokenflow.api.v1.LinkCapacityUpdate;
 import io.tokenflow.api.v1.PriceHistoryRequest;
+import io.tokenflow.api.v1.PriceHistoryResponse;
 import io.tokenflow.api.v1.PricingOracleGrpc;
 import io.tokenflow.api.v1.QuoteRequest;
 import io.tokenflow.api.v1.QuoteResponse;
@@ -288,13 +289,16 @@ final class GrpcPricingOracleClient implements PricingOracleClient {
     }
 
     @Override
-    public PriceHistoryView priceHistory(String origin, String workloadClass, Instant since) {
+    public PriceHistoryPage priceHistoryPage(String origin, String workloadClass, Instant since, int pageSize,
+            String pageToken) {
         PriceHistoryRequest.Builder request = PriceHistoryRequest.newBuilder().setOrigin(nullToEmpty(origin))
-                .setWorkloadClass(nullToEmpty(workloadClass));
+                .setWorkloadClass(nullToEmpty(workloadClass)).setPageSize(pageSize)
+                .setPageToken(nullToEmpty(pageToken));
         if (since != null) {
             request.setSince(ProtoViews.timestamp(since));
         }
-        return ProtoViews.priceHistory(call(() -> stub().priceHistory(request.build())));
+        PriceHistoryResponse page = call(() -> stub().priceHistory(request.build()));
+        return new PriceHistoryPage(ProtoViews.priceHistory(page), page.getNextPageToken());
     }
 
     @Override

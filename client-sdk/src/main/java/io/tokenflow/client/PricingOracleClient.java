@@ -104,11 +104,40 @@ public interface PricingOracleClient extends AutoCloseable {
     /**
      * The price of {@code workloadClass} at {@code origin} at each version the oracle retains that was
      * cleared at or after {@code since} (null: every one), oldest first, with what made each version
-     * (asks the oracle).
+     * (asks the oracle). Walks every page ({@link #priceHistoryPage}), each one call within the client's
+     * deadline and under gRPC's default 4 MiB message limit, so a history of any length arrives; versions
+     * cleared during the walk are included, none twice. The oldest retained version is the last page's.
      *
-     * @throws OracleNotFoundException unknown origin or class
+     * @throws OracleNotFoundException        unknown origin or class
+     * @throws OracleInvalidArgumentException OUT_OF_RANGE: the oracle dropped versions the walk had still
+     *                                        to read (more were cleared during it than it retains); walk again
      */
-    PriceHistoryView priceHistory(String origin, String workloadClass, Instant since);
+    default PriceHistoryView priceHistory(String origin, String workloadClass, Instant since) {
+        java.util.List<PriceHistoryView.Point> points = new java.util.ArrayList<>();
+        PriceHistoryPage page = priceHistoryPage(origin, workloadClass, since, 0, "");
+        points.addAll(page.history().points());
+        while (!page.last()) {
+            page = priceHistoryPage(origin, workloadClass, since, 0, page.nextPageToken());
+            points.addAll(page.history().points());
+        }
+        PriceHistoryView last = page.history();
+        return new PriceHistoryView(last.origin(), last.workloadClass(), points, last.oldestRetainedVersion(),
+                last.oldestRetainedAt());
+    }
+
+    /**
+     * One page of {@link #priceHistory}: at most {@code pageSize} points (0: the oracle's default, 1000; it
+     * sends at most 10000, and a page never over 3 MiB, so a page may be shorter and still not the last),
+     * from the start ({@code pageToken} null or empty) or from where the previous page's
+     * {@link PriceHistoryPage#nextPageToken} says, with the same origin, class and since.
+     *
+     * @throws OracleInvalidArgumentException a negative page size, a token the oracle did not issue or
+     *                                        issued for another request (INVALID_ARGUMENT); OUT_OF_RANGE: the
+     *                                        versions the token resumes at were dropped since
+     * @throws OracleNotFoundException        unknown origin or class
+     */
+    PriceHistoryPage priceHistoryPage(String origin, String workloadClass, Instant since, int pageSize,
+            String pageToken);
 
     /**
      * Solves a retail pricing game against the oracle's live market (asks the oracle): the users' equilibrium

@@ -149,6 +149,33 @@ class GrpcPricingOracleClientTest {
     }
 
     @Test
+    void priceHistoryPagesWalkTheWholeHistoryOnceAndPriceHistoryWalksThemAll() throws Exception {
+        PricingOracleClient remote = remoteOnly();
+        for (int i = 1; i <= 6; i++) {
+            remote.updateDemand(List.of(new DemandChange("seattle", "chat", 1000 * i)), true);
+        }
+        List<PriceHistoryView.Point> walked = new java.util.ArrayList<>();
+        List<Integer> sizes = new java.util.ArrayList<>();
+        PriceHistoryPage page = remote.priceHistoryPage("seattle", "chat", null, 3, null);
+        while (true) {
+            walked.addAll(page.history().points());
+            sizes.add(page.history().points().size());
+            if (page.last()) {
+                break;
+            }
+            page = remote.priceHistoryPage("seattle", "chat", null, 3, page.nextPageToken());
+        }
+        PriceHistoryView whole = remote.priceHistory("seattle", "chat", null);
+        assertEquals(7, whole.points().size());
+        assertEquals(whole.points(), walked);
+        assertEquals(List.of(3, 3, 1), sizes);
+        OracleInvalidArgumentException bad = assertThrows(OracleInvalidArgumentException.class,
+                () -> remote.priceHistoryPage("seattle", "chat", null, 3, "x"));
+        assertEquals("INVALID_ARGUMENT: page_token 'x' is not a next_page_token this server issued; send one"
+                + " unchanged, or none for the first page", bad.getMessage());
+    }
+
+    @Test
     void aCapacityUpdateMovesTheLocalTableToTheNewVersion() throws Exception {
         PricingOracleClient local = watching();
         PricingOracleClient remote = remoteOnly();

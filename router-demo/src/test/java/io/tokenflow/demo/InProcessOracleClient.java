@@ -113,6 +113,12 @@ final class InProcessOracleClient implements PricingOracleClient {
     }
 
     @Override
+    public io.tokenflow.client.PriceHistoryPage priceHistoryPage(String origin, String workloadClass,
+            java.time.Instant since, int pageSize, String pageToken) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
     public TableStatus tableStatus() {
         return new TableStatus(OptionalLong.of(oracle.state().version()), Duration.ZERO, true, true);
     }

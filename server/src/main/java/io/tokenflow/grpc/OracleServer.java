@@ -35,9 +35,9 @@ public final class OracleServer {
     }
 
     /**
-     * With access control: {@code access} (outermost first, e.g. authentication then rate limits) runs
-     * inside the metrics interceptor, so refused calls are timed too, on PricingOracle and reflection;
-     * health stays open.
+     * With access control: {@code access} (outermost first, e.g. authentication then rate limits) on
+     * PricingOracle and reflection; health stays open. Every PricingOracle call is timed by its final status
+     * ({@link RpcMetrics}), refused ones too.
      */
     public OracleServer(ServerBuilder<?> builder, Oracle oracle, MeterRegistry meters, Clock clock,
             List<ServerInterceptor> access) {
@@ -46,9 +46,11 @@ public final class OracleServer {
         List<ServerInterceptor> chain = new ArrayList<>(access);
         Collections.reverse(chain); // ServerInterceptors calls the last one first
         List<ServerInterceptor> withMetrics = new ArrayList<>(chain);
-        withMetrics.add(new RpcMetricsInterceptor(meters));
+        withMetrics.add(new InternalErrorWording());
         UnparsableRequests unparsable = new UnparsableRequests(meters);
+        TransportLog.quiet(meters);
         this.server = builder
+                .addStreamTracerFactory(new RpcMetrics(meters, PricingOracleGrpc.getServiceDescriptor()))
                 .addService(ServerInterceptors.intercept(unparsable.guard(service.bindService()), withMetrics))
                 .addService(unparsable.guard(health.getHealthService().bindService()))
                 .addService(ServerInterceptors.intercept(

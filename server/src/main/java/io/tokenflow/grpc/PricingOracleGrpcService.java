@@ -91,10 +91,17 @@ final class PricingOracleGrpcService extends PricingOracleGrpc.PricingOracleImpl
 
     @Override
     public void priceHistory(PriceHistoryRequest request, StreamObserver<PriceHistoryResponse> response) {
-        unary(response, () -> ProtoMapping.priceHistory(oracle.priceHistory(
-                RequestFields.id("origin", request.getOrigin()),
-                RequestFields.id("workload_class", request.getWorkloadClass()),
-                RequestFields.optionalTime("since", request.hasSince(), request.getSince()))));
+        unary(response, () -> {
+            try {
+                return HistoryPages.page(request, oracle::priceHistory);
+            } catch (io.tokenflow.service.VersionOutOfRangeException e) {
+                if (request.getPageToken().isEmpty()) {
+                    throw e;
+                }
+                throw Status.OUT_OF_RANGE.withDescription("page_token: " + e.getMessage()
+                        + "; start again without a page_token").asRuntimeException();
+            }
+        });
     }
 
     @Override

@@ -14,9 +14,6 @@ import io.tokenflow.api.v1.NetworkRevenue;
 import io.tokenflow.api.v1.NodePrice;
 import io.tokenflow.api.v1.PathFlow;
 import io.tokenflow.api.v1.Payment;
-import io.tokenflow.api.v1.PriceCause;
-import io.tokenflow.api.v1.PriceHistoryResponse;
-import io.tokenflow.api.v1.PricePoint;
 import io.tokenflow.api.v1.PriceTable;
 import io.tokenflow.api.v1.Processing;
 import io.tokenflow.api.v1.QuoteResponse;
@@ -40,12 +37,10 @@ import io.tokenflow.market.solution.ClearingStatus;
 import io.tokenflow.market.solution.SettlementStatement;
 import io.tokenflow.service.FeasibleSites;
 import io.tokenflow.service.MarketState;
-import io.tokenflow.service.OriginPriceHistory;
 import io.tokenflow.service.PublishedMarket;
 import io.tokenflow.service.Quote;
 import io.tokenflow.service.RouteDecision;
 import io.tokenflow.service.SiteOffer;
-import io.tokenflow.service.VersionCauses;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Collection;
@@ -283,41 +278,5 @@ final class ProtoMapping {
                 .setTariffPerHour(n.tariffPerHour()).setCongestionRentPerHour(n.congestionRentPerHour())
                 .setAmountPerHour(n.amountPerHour())));
         return out.build();
-    }
-
-    static PriceHistoryResponse priceHistory(OriginPriceHistory history) {
-        PriceHistoryResponse.Builder out = PriceHistoryResponse.newBuilder()
-                .setOrigin(history.origin())
-                .setWorkloadClass(history.classId())
-                .setOldestRetainedVersion(history.oldestRetainedVersion())
-                .setOldestRetainedAt(timestamp(history.oldestRetainedAt()));
-        // the causes of a version are one object shared by every origin x class: encode each once
-        Map<VersionCauses, List<PriceCause>> encoded = new java.util.IdentityHashMap<>();
-        for (io.tokenflow.service.PricePoint p : history.points()) {
-            out.addPoints(PricePoint.newBuilder()
-                    .setMarketVersion(p.version())
-                    .setClearedAt(timestamp(p.clearedAt()))
-                    .setPricePerMTokens(p.price())
-                    .setEnergy(p.energy())
-                    .setScarcity(p.scarcity())
-                    .setRouting(p.routing())
-                    .setCongestion(p.congestion())
-                    .setUnservedPenalty(p.unservedPenalty())
-                    .setServingNode(p.servingNode().orElse(""))
-                    .setCause(p.causes().summary())
-                    .addAllCauses(encoded.computeIfAbsent(p.causes(), ProtoMapping::causes))
-                    .setCausesOmitted(p.causes().omitted()));
-        }
-        return out.build();
-    }
-
-    private static List<PriceCause> causes(VersionCauses causes) {
-        return causes.listed().stream().map(c -> PriceCause.newBuilder()
-                .setKind(c.kind().label())
-                .setSubject(c.subject())
-                .setPreviousValue(c.previousValue())
-                .setValue(c.value())
-                .setUnit(c.unit())
-                .build()).toList();
     }
 }

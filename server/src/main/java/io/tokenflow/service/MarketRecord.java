@@ -269,13 +269,24 @@ public final class MarketRecord implements AutoCloseable {
      * cleared at or after {@code since} (null: every one), oldest first.
      */
     List<PricePoint> points(String origin, String classId, Instant since, long before) {
+        return points(origin, classId, since, before, 0, Integer.MAX_VALUE);
+    }
+
+    /**
+     * The points of {@code origin} × {@code classId} at the recorded versions in
+     * {@code [fromVersion, before)} cleared at or after {@code since} (null: every one), oldest first, at
+     * most {@code limit} of them. Reading starts at the segment holding {@code fromVersion} (a page
+     * after the first) or {@code since}, so paging through a long record reads each segment about once.
+     */
+    List<PricePoint> points(String origin, String classId, Instant since, long before, long fromVersion, int limit) {
         for (int attempt = 0; ; attempt++) {
-            try (RecordLog.Cursor cursor = since == null ? log.read(0) : log.readFromTime(since)) {
+            try (RecordLog.Cursor cursor = fromVersion > 0 ? log.read(fromVersion)
+                    : since == null ? log.read(0) : log.readFromTime(since)) {
                 List<PricePoint> points = new ArrayList<>();
                 RecordCodec.Tables tables = null;
                 RecordCodec.Layout layout = null;
                 int slot = -1;
-                while (cursor.hasNext()) {
+                while (cursor.hasNext() && points.size() < limit) {
                     RecordLog.Entry e = cursor.next();
                     if (e.version() >= before) {
                         break;
@@ -285,7 +296,7 @@ public final class MarketRecord implements AutoCloseable {
                         layout = tables.layout;
                         slot = layout.slot(origin, classId);
                     }
-                    if (slot >= 0 && (since == null || !e.clearedAt().isBefore(since))) {
+                    if (slot >= 0 && e.version() >= fromVersion && (since == null || !e.clearedAt().isBefore(since))) {
                         points.add(tables.point(e.version(), e.clearedAt(), slot));
                     }
                 }

@@ -87,6 +87,11 @@ public sealed interface Oracle extends AutoCloseable permits LeaderOracle, Repli
         return market().priceHistory(origin, classId, since);
     }
 
+    /** @see PublishedMarket#priceHistory(String, String, Instant, long, int) */
+    default OriginPriceHistory priceHistory(String origin, String classId, Instant since, long fromVersion, int limit) {
+        return market().priceHistory(origin, classId, since, fromVersion, limit);
+    }
+
     /** @see PublishedMarket#whenCleared */
     default CompletableFuture<MarketState> whenCleared(long version) {
         return market().whenCleared(version);

@@ -224,10 +224,22 @@ final class PriceHistory {
 
     /**
      * The points of {@code origin} × {@code classId} at every retained version cleared at or after
-     * {@code since} (null: all), oldest first; empty if nothing is retained yet. The prices are rebuilt
-     * from the oldest (full) version forward, so every retained entry is read, outside the lock.
+     * {@code since} (null: all), oldest first; empty if nothing is retained yet.
      */
     Optional<Retained> points(String origin, String classId, Instant since) {
+        return points(origin, classId, since, 0, Integer.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #points(String, String, Instant)}, only the versions from {@code fromVersion} on and at
+     * most {@code limit} of them (a page). The prices are rebuilt from the oldest (full) version forward,
+     * so every retained entry up to the last point is read, outside the lock; only the points asked for
+     * are made.
+     */
+    Optional<Retained> points(String origin, String classId, Instant since, long fromVersion, int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("a page holds at least one point, got a limit of " + limit);
+        }
         Entry[] retained;
         synchronized (this) {
             if (entries.isEmpty()) {
@@ -242,6 +254,9 @@ final class PriceHistory {
         Layout layout = null;
         int slot = -1;
         for (Entry e : retained) {
+            if (points.size() == limit) {
+                break;
+            }
             if (e.layout() != layout) {
                 layout = e.layout();
                 slot = layout.slot(origin, classId);
@@ -256,7 +271,7 @@ final class PriceHistory {
                 currentServing = e.servingNodes()[at];
                 known = true;
             }
-            if (known && (since == null || !e.clearedAt().isBefore(since))) {
+            if (known && e.version() >= fromVersion && (since == null || !e.clearedAt().isBefore(since))) {
                 points.add(new PricePoint(e.version(), e.clearedAt(), current[0], current[1], current[2], current[3],
                         current[4], current[5], currentServing == NOT_SERVED ? Optional.empty()
                                 : Optional.of(layout.nodeIds().get(currentServing)), e.causes()));

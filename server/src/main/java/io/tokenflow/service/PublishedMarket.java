@@ -323,21 +323,19 @@ public final class PublishedMarket {
      * @throws OracleUnavailableException                   before the first version
      */
     public OriginPriceHistory priceHistory(String origin, String classId, Instant since) {
+        return priceHistory(origin, classId, since, 0, Integer.MAX_VALUE);
+    }
+
+    /**
+     * One page of {@link #priceHistory(String, String, Instant)}: at most {@code limit} points, from
+     * {@code fromVersion} on (0: the oldest retained), as {@link PriceHistoryReads#read} assembles them.
+     *
+     * @throws VersionOutOfRangeException {@code fromVersion} > 0 is no longer retained (dropped since the
+     *                                    previous page)
+     */
+    public OriginPriceHistory priceHistory(String origin, String classId, Instant since, long fromVersion, int limit) {
         state().snapshot().requireKnown(origin, classId);
-        PriceHistory.Retained retained = priceHistory.points(origin, classId, since)
-                .orElseThrow(() -> new OracleUnavailableException("no market version is retained yet"));
-        long oldest = retained.oldestVersion();
-        Instant oldestAt = retained.oldestClearedAt();
-        if (record == null || record.oldestVersion() == 0 || record.oldestVersion() >= oldest) {
-            return new OriginPriceHistory(origin, classId, retained.points(), oldest, oldestAt);
-        }
-        // every version older than the in-memory window is on disk (it was recorded before it was published)
-        List<PricePoint> points = new ArrayList<>(record.points(origin, classId, since, oldest));
-        points.addAll(retained.points());
-        long onDisk = record.oldestVersion();
-        Instant onDiskAt = record.oldestClearedAt();
-        return new OriginPriceHistory(origin, classId, points, onDisk < oldest ? onDisk : oldest,
-                onDisk < oldest ? onDiskAt : oldestAt);
+        return PriceHistoryReads.read(priceHistory, record, origin, classId, since, fromVersion, limit);
     }
 
     /**

@@ -95,8 +95,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * oracle.proto is the whole contract: outside clients are written from it alone. Its comment above each
- * {@code rpc} lists, under "Statuses:", every status the call can end with, each with when it happens and
- * "Retry:". This test reads those comments and provokes each status it can for each RPC on real servers (a
+ * {@code rpc} says under "Bound:" how many messages and how large its answer may be, and lists under
+ * "Statuses:" every status the call can end with, each with when it happens and "Retry:". This test reads those comments and provokes each status it can for each RPC on real servers (a
  * leader over loopback Netty with {@code --auth} and a 64 KiB message limit, the same leader with a rate
  * limit, a read replica without a version, a broken clock and engine, a shutdown past its grace); every
  * status seen must be documented on that RPC, and no description may carry a Java class name.
@@ -228,6 +228,8 @@ class StatusContractTest {
                     c.getKey() + ": OK is no error, and UNKNOWN is folded into INTERNAL");
             listed.forEach((code, text) -> assertTrue(text.contains("Retry:"),
                     c.getKey() + " " + code + " does not say whether to retry: " + text));
+            assertTrue(c.getValue().stream().anyMatch(line -> line.trim().startsWith("Bound:")),
+                    c.getKey() + " does not say how many messages and how large its answer may be (Bound:)");
         }
         Map<Status.Code, String> header = statuses(headerComment());
         assertTrue(header.keySet().containsAll(EVERY_RPC), "the header lists " + header.keySet());
@@ -504,6 +506,30 @@ class StatusContractTest {
                         .setSince(Timestamp.newBuilder().setNanos(-1)).build()));
         provoke("PriceHistory", Status.Code.NOT_FOUND, "unknown origin", () -> ops.priceHistory(
                 PriceHistoryRequest.newBuilder().setOrigin("atlantis").setWorkloadClass("chat").build()));
+        provoke("PriceHistory", Status.Code.INVALID_ARGUMENT, "a page_token it did not issue", () -> ops.priceHistory(
+                PriceHistoryRequest.newBuilder().setOrigin("dallas").setWorkloadClass("chat").setPageToken("x")
+                        .build()));
+        provoke("PriceHistory", Status.Code.INVALID_ARGUMENT, "a negative page_size", () -> ops.priceHistory(
+                PriceHistoryRequest.newBuilder().setOrigin("dallas").setWorkloadClass("chat").setPageSize(-1)
+                        .build()));
+        // a history that keeps two versions: the one the next page starts at is dropped by two more clears
+        LeaderOracle brief = LeaderOracle.start(EmbeddedScenarios.get("five-node"), OracleConfig.builder()
+                .priceHistory(2).build(), new SimpleMeterRegistry());
+        closing.add(brief);
+        PricingOracleBlockingStub toBrief = as(inProcess(brief, List.of()), null);
+        PriceHistoryRequest firstPage = PriceHistoryRequest.newBuilder().setOrigin("dallas").setWorkloadClass("chat")
+                .setPageSize(1).build();
+        for (int i = 0; i < 3; i++) {
+            if (i == 1) {
+                firstPage = firstPage.toBuilder().setPageToken(toBrief.priceHistory(firstPage).getNextPageToken())
+                        .build();
+            }
+            brief.whenCleared(brief.submit(List.of(new MarketUpdate.DemandUpdate("dallas", "chat", 7 + i)))
+                    .version()).get(20, TimeUnit.SECONDS);
+        }
+        PriceHistoryRequest dropped = firstPage;
+        provoke("PriceHistory", Status.Code.OUT_OF_RANGE, "its page_token's version dropped",
+                () -> toBrief.priceHistory(dropped));
         provoke("RetailEquilibrium", Status.Code.INVALID_ARGUMENT, "a provider with no capacity",
                 () -> ops.retailEquilibrium(retailRequest(0)));
         provoke("RetailEquilibrium", Status.Code.INVALID_ARGUMENT, "a node the market does not have",
@@ -585,8 +611,11 @@ class StatusContractTest {
             provoke(rpc, Status.Code.DEADLINE_EXCEEDED, "waiting for a held re-clear", () -> calls.get(rpc)
                     .apply(ops.withDeadlineAfter(200, TimeUnit.MILLISECONDS), same));
         }
+        // the version before the held one, read while it is held: read after open(), the held version and the
+        // one coalescing the other updates may both be out already, and version + 1 would never come
+        long beforeHeld = leader.state().version();
         engine.get().open();
-        leader.whenCleared(leader.state().version() + 1).get(20, TimeUnit.SECONDS);
+        leader.whenCleared(beforeHeld + 1).get(20, TimeUnit.SECONDS);
         engine.get().setFailing(true);
         for (String rpc : UPDATES) {
             provoke(rpc, Status.Code.UNAVAILABLE, "a failed re-clear", () -> calls.get(rpc).apply(ops, same));

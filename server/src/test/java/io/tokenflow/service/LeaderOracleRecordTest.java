@@ -94,6 +94,19 @@ class LeaderOracleRecordTest {
             assertEquals(List.of(PriceCause.INITIAL), again.points().get(13).causes().listed());
             assertEquals(1, again.oldestRetainedVersion());
             assertEquals(seen.get(0).clearedAt(), again.oldestRetainedAt());
+            // pages of 4 from the record across the window into memory add up to the whole, and each resumes
+            // where the last stopped (including across the restart)
+            List<PricePoint> paged = new ArrayList<>();
+            long from = 0;
+            while (true) {
+                List<PricePoint> page = two.oracle().priceHistory(origin, classId, null, from, 5).points();
+                paged.addAll(page.subList(0, Math.min(4, page.size())));
+                if (page.size() < 5) {
+                    break;
+                }
+                from = page.get(4).version();
+            }
+            assertEquals(again.points(), paged);
             // since reaches into the record too
             assertEquals(seen.subList(5, 13), two.oracle().priceHistory(origin, classId, seen.get(5).clearedAt())
                     .points().subList(0, 8));

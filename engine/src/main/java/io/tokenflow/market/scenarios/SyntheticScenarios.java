@@ -17,6 +17,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.SplittableRandom;
+import java.util.TreeSet;
 import java.util.stream.IntStream;
 
 /**
@@ -199,10 +200,15 @@ public final class SyntheticScenarios {
         if (spec.shape() == Shape.RING_WITH_CHORDS) {
             ringWithChords(spec, joined, pairs, lat, lon, random);
         }
+        double[] row = new double[n];
         for (int i = 0; i < n && spec.shape() == Shape.NEAREST; i++) {
             final int from = i;
+            // each distance once per row, not twice per comparison: 3000 sites took over a minute
+            for (int j = 0; j < n; j++) {
+                row[j] = km(lat, lon, from, j);
+            }
             Integer[] nearest = IntStream.range(0, n).filter(j -> j != from).boxed()
-                    .sorted(Comparator.comparingDouble(j -> km(lat, lon, from, j)))
+                    .sorted(Comparator.comparingDouble(j -> row[j]))
                     .limit(spec.neighbours())
                     .toArray(Integer[]::new);
             for (int j : nearest) {
@@ -256,6 +262,15 @@ public final class SyntheticScenarios {
     /** Joins each component to its nearest site outside it until one component remains. */
     private static void bridgeComponents(boolean[][] joined, List<int[]> pairs, double[] lat, double[] lon) {
         int n = lat.length;
+        // adjacency lists in increasing order, as the scan of joined[u] they replace visited them
+        List<TreeSet<Integer>> neighbours = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            neighbours.add(new TreeSet<>());
+        }
+        for (int[] pair : pairs) {
+            neighbours.get(pair[0]).add(pair[1]);
+            neighbours.get(pair[1]).add(pair[0]);
+        }
         while (true) {
             int[] component = new int[n];
             Arrays.fill(component, -1);
@@ -269,8 +284,8 @@ public final class SyntheticScenarios {
                 component[start] = count;
                 while (!stack.isEmpty()) {
                     int u = stack.pop();
-                    for (int v = 0; v < n; v++) {
-                        if (joined[u][v] && component[v] < 0) {
+                    for (int v : neighbours.get(u)) {
+                        if (component[v] < 0) {
                             component[v] = count;
                             stack.push(v);
                         }
@@ -289,14 +304,19 @@ public final class SyntheticScenarios {
                     continue;
                 }
                 for (int j = 0; j < n; j++) {
-                    if (component[j] != 0 && km(lat, lon, i, j) < best) {
-                        best = km(lat, lon, i, j);
-                        bestI = i;
-                        bestJ = j;
+                    if (component[j] != 0) {
+                        double d = km(lat, lon, i, j);
+                        if (d < best) {
+                            best = d;
+                            bestI = i;
+                            bestJ = j;
+                        }
                     }
                 }
             }
             addPair(joined, pairs, bestI, bestJ);
+            neighbours.get(bestI).add(bestJ);
+            neighbours.get(bestJ).add(bestI);
         }
     }
 

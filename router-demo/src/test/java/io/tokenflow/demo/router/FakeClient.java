@@ -96,6 +96,12 @@ final class FakeClient implements PricingOracleClient {
     }
 
     @Override
+    public io.tokenflow.client.PriceHistoryPage priceHistoryPage(String origin, String workloadClass,
+            java.time.Instant since, int pageSize, String pageToken) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
     public TableStatus tableStatus() {
         throw new UnsupportedOperationException();
     }
