@@ -185,7 +185,8 @@ final class ReportCommand implements Callable<Integer> {
             for (ComputeNode origin : served.nodes()) {
                 PriceHistoryView history;
                 try {
-                    history = client.priceHistory(origin.id(), cls, from);
+                    // the report shows each version's one-line cause: the full lists would be most of the bytes
+                    history = client.priceHistory(origin.id(), cls, from, false);
                 } catch (OracleInternalException e) {
                     if (e.statusCode().equals("UNIMPLEMENTED")) {
                         spec.commandLine().getErr().println("tokenflow: warning: this oracle keeps no price history "

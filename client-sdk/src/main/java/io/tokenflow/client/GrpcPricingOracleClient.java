@@ -290,10 +290,10 @@ final class GrpcPricingOracleClient implements PricingOracleClient {
 
     @Override
     public PriceHistoryPage priceHistoryPage(String origin, String workloadClass, Instant since, int pageSize,
-            String pageToken) {
+            String pageToken, boolean withCauses) {
         PriceHistoryRequest.Builder request = PriceHistoryRequest.newBuilder().setOrigin(nullToEmpty(origin))
                 .setWorkloadClass(nullToEmpty(workloadClass)).setPageSize(pageSize)
-                .setPageToken(nullToEmpty(pageToken));
+                .setPageToken(nullToEmpty(pageToken)).setOmitCauses(!withCauses);
         if (since != null) {
             request.setSince(ProtoViews.timestamp(since));
         }

@@ -113,11 +113,20 @@ public interface PricingOracleClient extends AutoCloseable {
      *                                        to read (more were cleared during it than it retains); walk again
      */
     default PriceHistoryView priceHistory(String origin, String workloadClass, Instant since) {
+        return priceHistory(origin, workloadClass, since, true);
+    }
+
+    /**
+     * As {@link #priceHistory(String, String, Instant)}; without {@code withCauses} each point's
+     * {@link PriceHistoryView.Point#causes} is empty (its one-line {@code cause} stays), which makes a busy
+     * history a small fraction of the bytes.
+     */
+    default PriceHistoryView priceHistory(String origin, String workloadClass, Instant since, boolean withCauses) {
         java.util.List<PriceHistoryView.Point> points = new java.util.ArrayList<>();
-        PriceHistoryPage page = priceHistoryPage(origin, workloadClass, since, 0, "");
+        PriceHistoryPage page = priceHistoryPage(origin, workloadClass, since, 0, "", withCauses);
         points.addAll(page.history().points());
         while (!page.last()) {
-            page = priceHistoryPage(origin, workloadClass, since, 0, page.nextPageToken());
+            page = priceHistoryPage(origin, workloadClass, since, 0, page.nextPageToken(), withCauses);
             points.addAll(page.history().points());
         }
         PriceHistoryView last = page.history();
@@ -136,8 +145,14 @@ public interface PricingOracleClient extends AutoCloseable {
      *                                        versions the token resumes at were dropped since
      * @throws OracleNotFoundException        unknown origin or class
      */
+    default PriceHistoryPage priceHistoryPage(String origin, String workloadClass, Instant since, int pageSize,
+            String pageToken) {
+        return priceHistoryPage(origin, workloadClass, since, pageSize, pageToken, true);
+    }
+
+    /** As the five-argument {@code priceHistoryPage}; {@code withCauses} false leaves each point's causes out. */
     PriceHistoryPage priceHistoryPage(String origin, String workloadClass, Instant since, int pageSize,
-            String pageToken);
+            String pageToken, boolean withCauses);
 
     /**
      * Solves a retail pricing game against the oracle's live market (asks the oracle): the users' equilibrium

@@ -169,6 +169,19 @@ class GrpcPricingOracleClientTest {
         assertEquals(7, whole.points().size());
         assertEquals(whole.points(), walked);
         assertEquals(List.of(3, 3, 1), sizes);
+        // without causes: the same points, each with its one-line cause and its causes counted, not listed
+        List<PriceHistoryView.Point> summaries = remote.priceHistory("seattle", "chat", null, false).points();
+        assertEquals(whole.points().size(), summaries.size());
+        for (int i = 0; i < summaries.size(); i++) {
+            PriceHistoryView.Point full = whole.points().get(i);
+            PriceHistoryView.Point summary = summaries.get(i);
+            assertFalse(full.causes().isEmpty(), full.toString());
+            assertEquals(List.of(), summary.causes());
+            assertEquals(full.causes().size() + full.causesOmitted(), summary.causesOmitted());
+            assertEquals(full.cause(), summary.cause());
+            assertEquals(full.marketVersion(), summary.marketVersion());
+            assertEquals(full.pricePerMTokens(), summary.pricePerMTokens());
+        }
         OracleInvalidArgumentException bad = assertThrows(OracleInvalidArgumentException.class,
                 () -> remote.priceHistoryPage("seattle", "chat", null, 3, "x"));
         assertEquals("INVALID_ARGUMENT: page_token 'x' is not a next_page_token this server issued; send one"

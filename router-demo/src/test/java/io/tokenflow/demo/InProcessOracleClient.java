@@ -114,7 +114,7 @@ final class InProcessOracleClient implements PricingOracleClient {
 
     @Override
     public io.tokenflow.client.PriceHistoryPage priceHistoryPage(String origin, String workloadClass,
-            java.time.Instant since, int pageSize, String pageToken) {
+            java.time.Instant since, int pageSize, String pageToken, boolean withCauses) {
         throw new UnsupportedOperationException();
     }
 

@@ -44,7 +44,7 @@ final class HistoryPages {
                 : HistoryPageToken.decode(request.getPageToken(), origin, classId, since);
         // one point more than the page holds: the version the next page starts at, if any
         OriginPriceHistory points = history.read(origin, classId, since, from, pageSize + 1);
-        return encode(points, pageSize, since);
+        return encode(points, pageSize, since, request.getOmitCauses());
     }
 
     /** The oracle's paged history, as a function so the page logic is testable without a server. */
@@ -63,6 +63,10 @@ final class HistoryPages {
     }
 
     static PriceHistoryResponse encode(OriginPriceHistory history, int pageSize, Instant since) {
+        return encode(history, pageSize, since, false);
+    }
+
+    static PriceHistoryResponse encode(OriginPriceHistory history, int pageSize, Instant since, boolean omitCauses) {
         PriceHistoryResponse.Builder out = PriceHistoryResponse.newBuilder()
                 .setOrigin(history.origin())
                 .setWorkloadClass(history.classId())
@@ -74,7 +78,8 @@ final class HistoryPages {
         List<io.tokenflow.service.PricePoint> points = history.points();
         for (int i = 0; i < points.size(); i++) {
             io.tokenflow.service.PricePoint p = points.get(i);
-            PricePoint point = point(p, encoded.computeIfAbsent(p.causes(), HistoryPages::causes));
+            PricePoint point = omitCauses ? summary(p)
+                    : point(p, encoded.computeIfAbsent(p.causes(), HistoryPages::causes));
             int bytes = CodedOutputStream.computeMessageSize(PriceHistoryResponse.POINTS_FIELD_NUMBER, point);
             if (i == pageSize || (bytes > budget && i > 0)) {
                 out.setNextPageToken(HistoryPageToken.encode(p.version(), history.origin(), history.classId(), since));
@@ -115,6 +120,12 @@ final class HistoryPages {
                 .setCause(p.causes().summary())
                 .addAllCauses(causes)
                 .setCausesOmitted(p.causes().omitted())
+                .build();
+    }
+
+    /** {@code p} with its causes counted, not listed (omit_causes). */
+    private static PricePoint summary(io.tokenflow.service.PricePoint p) {
+        return point(p, List.of()).toBuilder().setCausesOmitted(p.causes().listed().size() + p.causes().omitted())
                 .build();
     }
 

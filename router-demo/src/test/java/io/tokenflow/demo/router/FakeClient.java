@@ -97,7 +97,7 @@ final class FakeClient implements PricingOracleClient {
 
     @Override
     public io.tokenflow.client.PriceHistoryPage priceHistoryPage(String origin, String workloadClass,
-            java.time.Instant since, int pageSize, String pageToken) {
+            java.time.Instant since, int pageSize, String pageToken, boolean withCauses) {
         throw new UnsupportedOperationException();
     }
 
