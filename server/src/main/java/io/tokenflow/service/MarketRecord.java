@@ -62,7 +62,7 @@ public final class MarketRecord implements AutoCloseable {
     private final Retention retention;
     private final Clock clock;
     // the publisher only
-    private RecordCodec.Tables previous;
+    private RecordTables.Tables previous;
 
     private MarketRecord(Path dir, RecordLog log, Retention retention, Clock clock) {
         this.dir = dir;
@@ -131,9 +131,9 @@ public final class MarketRecord implements AutoCloseable {
      */
     void append(long version, Instant clearedAt, Scenario scenario, ClearingResult result,
             SettlementStatement statement, VersionCauses causes) {
-        RecordCodec.Layout layout = previous != null && matches(previous.layout, scenario) ? previous.layout
-                : RecordCodec.Layout.of(scenario);
-        RecordCodec.Tables now = RecordCodec.Tables.of(layout, result, statement, causes);
+        RecordTables.Layout layout = previous != null && matches(previous.layout, scenario) ? previous.layout
+                : RecordTables.Layout.of(scenario);
+        RecordTables.Tables now = RecordTables.Tables.of(layout, result, statement, causes);
         boolean full = log.needsFull() || !now.changeableFrom(previous);
         byte[] body = RecordCodec.encode(now, previous, full);
         try {
@@ -153,7 +153,7 @@ public final class MarketRecord implements AutoCloseable {
         }
     }
 
-    private static boolean matches(RecordCodec.Layout layout, Scenario scenario) {
+    private static boolean matches(RecordTables.Layout layout, Scenario scenario) {
         if (layout.nodes.size() != scenario.nodes().size() || layout.classes.size() != scenario.classes().size()
                 || layout.linkFrom.length != scenario.links().size()) {
             return false;
@@ -195,7 +195,7 @@ public final class MarketRecord implements AutoCloseable {
     SettlementStream settlements(long first, long last, long published) {
         RecordLog.Cursor cursor = log.read(first);
         return new SettlementStream() {
-            private RecordCodec.Tables tables;
+            private RecordTables.Tables tables;
             private RecordLog.Entry pending;
             private SettlementRecord next;
             private boolean done;
@@ -283,8 +283,8 @@ public final class MarketRecord implements AutoCloseable {
             try (RecordLog.Cursor cursor = fromVersion > 0 ? log.read(fromVersion)
                     : since == null ? log.read(0) : log.readFromTime(since)) {
                 List<PricePoint> points = new ArrayList<>();
-                RecordCodec.Tables tables = null;
-                RecordCodec.Layout layout = null;
+                RecordTables.Tables tables = null;
+                RecordTables.Layout layout = null;
                 int slot = -1;
                 while (cursor.hasNext() && points.size() < limit) {
                     RecordLog.Entry e = cursor.next();
