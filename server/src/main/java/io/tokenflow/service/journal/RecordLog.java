@@ -3,7 +3,6 @@ package io.tokenflow.service.journal;
 import java.io.BufferedInputStream;
 import java.io.Closeable;
 import java.io.DataInputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -59,11 +58,11 @@ import java.util.regex.Pattern;
  * ends the read with {@link Gone}.
  */
 public final class RecordLog implements AutoCloseable {
-    private static final System.Logger LOG = System.getLogger(RecordLog.class.getName());
+    static final System.Logger LOG = System.getLogger(RecordLog.class.getName());
     static final int MAGIC = 0x5446_5231; // "TFR1"
     /** Version, epoch second, nanos, flags. */
     static final int PREFIX = 8 + 8 + 4 + 1;
-    private static final int FULL = 1;
+    static final int FULL = 1;
     private static final Pattern SEGMENT = Pattern.compile("record-(\\d{20})\\.log");
     /** A new segment is started (with a full record) once the open one holds this many bytes. */
     static final long SEGMENT_BYTES = 64L << 20;
@@ -144,7 +143,7 @@ public final class RecordLog implements AutoCloseable {
         // the last segment is read whole; one left empty is deleted, and the one before read whole instead
         while (!files.isEmpty()) {
             Path last = files.get(files.size() - 1);
-            Entry tail = recoverLast(dir, last, badTails);
+            Entry tail = RecordSegments.recoverLast(dir, last, badTails);
             if (tail != null) {
                 newest = tail.version();
                 newestAt = tail.clearedAt();
@@ -157,7 +156,7 @@ public final class RecordLog implements AutoCloseable {
         List<Segment> segments = new ArrayList<>();
         long previous = 0;
         for (Path file : files) {
-            Entry first = firstRecord(file);
+            Entry first = RecordSegments.firstRecord(file);
             if (first.version() <= previous) {
                 throw new JournalCorruptException("market record " + file + " starts at version " + first.version()
                         + ", not after the segment before it (" + previous + ")");
@@ -166,131 +165,6 @@ public final class RecordLog implements AutoCloseable {
             segments.add(new Segment(file, first.version(), first.clearedAt(), Files.size(file)));
         }
         return new RecordLog(dir, recordsPerSegment, segments, newest, newestAt, badTails);
-    }
-
-    /** The first record of a segment, which must be whole, valid, full and of the name's version. */
-    private static Entry firstRecord(Path file) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
-                DataInputStream in = new DataInputStream(new BufferedInputStream(Channels.newInputStream(ch),
-                        1 << 16))) {
-            Entry first;
-            try {
-                first = readRecord(in, ch.size(), 0, file);
-            } catch (EOFException e) {
-                first = null;
-            }
-            if (first == null) {
-                throw new JournalCorruptException("market record " + file + " holds no whole first record");
-            }
-            checkFirst(file, first);
-            return first;
-        }
-    }
-
-    private static void checkFirst(Path file, Entry first) {
-        if (!first.full() || first.version() != segmentVersion(file)) {
-            throw new JournalCorruptException("market record " + file + " starts with " + (first.full() ? "" : "a"
-                    + " change record, not a full one, ") + "version " + first.version()
-                    + (first.version() != segmentVersion(file) ? ", not the version in its name" : ""));
-        }
-    }
-
-    /**
-     * Reads the last segment whole, truncating a bad tail (a copy kept); the last valid record, or null
-     * if none remains.
-     */
-    private static Entry recoverLast(Path dir, Path file, List<String> badTails) throws IOException {
-        byte[] bytes = Files.readAllBytes(file);
-        int pos = 0;
-        Entry last = null;
-        while (pos < bytes.length) {
-            String bad = JournalCodec.check(bytes, pos, MAGIC);
-            if (bad == null && JournalCodec.size(bytes, pos) - JournalCodec.HEADER < PREFIX) {
-                bad = "payload shorter than the record prefix";
-            }
-            if (bad != null) {
-                if (JournalCodec.validRecordAfter(bytes, pos + 1, MAGIC)) {
-                    throw new JournalCorruptException("market record " + file + " has a bad record at offset " + pos
-                            + " (" + bad + ") followed by valid records: refusing to start rather than drop"
-                            + " versions that were served; move " + file.getFileName() + " aside to start without it");
-                }
-                dropTail(dir, file, bytes, pos, bad, last, badTails);
-                return last;
-            }
-            Entry e = entry(bytes, pos + JournalCodec.HEADER, JournalCodec.size(bytes, pos) - JournalCodec.HEADER);
-            if (last == null) {
-                checkFirst(file, e);
-            } else if (e.version() <= last.version()) {
-                throw new JournalCorruptException("market record " + file + " record at offset " + pos + " has version "
-                        + e.version() + ", not after " + last.version());
-            }
-            last = e;
-            pos += JournalCodec.size(bytes, pos);
-        }
-        return last;
-    }
-
-    private static void dropTail(Path dir, Path file, byte[] bytes, int pos, String bad, Entry last,
-            List<String> badTails) throws IOException {
-        BadTail.Kind kind = BadTail.classify(bad, bytes, pos);
-        String copy = BadTail.keepCopy(dir, "after-" + (last == null ? 0 : last.version()), bytes, pos);
-        String meaning = BadTail.meaning(kind, "a version already served");
-        badTails.add(file.getFileName() + " at offset " + pos + " (" + bad + ", " + (bytes.length - pos)
-                + " bytes dropped, a copy kept in " + copy + "): " + meaning);
-        LOG.log(kind.mayHaveBeenAcknowledged() ? Level.ERROR : Level.WARNING, "market record " + file + ": bad tail"
-                + " record after version " + (last == null ? "(none)" : last.version()) + " at offset " + pos + " ("
-                + bad + "), truncating " + (bytes.length - pos) + " bytes, a copy kept in " + dir.resolve(copy) + ": "
-                + meaning);
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
-            ch.truncate(pos);
-            ch.force(true);
-        }
-    }
-
-    private static Entry entry(byte[] payload, int from, int length) {
-        ByteBuffer b = ByteBuffer.wrap(payload, from, length);
-        long version = b.getLong();
-        Instant clearedAt = Instant.ofEpochSecond(b.getLong(), b.getInt());
-        boolean full = (b.get() & FULL) != 0;
-        byte[] body = new byte[length - PREFIX];
-        b.get(body);
-        return new Entry(version, clearedAt, full, body);
-    }
-
-    /**
-     * The record at {@code pos} of {@code in}, whose stream holds {@code end} bytes, or throws: EOF
-     * if none starts there, {@link JournalCorruptException} if one does but is bad.
-     */
-    private static Entry readRecord(DataInputStream in, long end, long pos, Path file) throws IOException {
-        if (pos >= end) {
-            throw new EOFException();
-        }
-        if (end - pos < JournalCodec.HEADER) {
-            throw bad(file, pos, "header cut short");
-        }
-        int magic = in.readInt();
-        int length = in.readInt();
-        int crc = in.readInt();
-        if (magic != MAGIC) {
-            throw bad(file, pos, "bad magic");
-        }
-        if (length < PREFIX || length > JournalCodec.MAX_PAYLOAD) {
-            throw bad(file, pos, "bad length " + length);
-        }
-        if (end - pos - JournalCodec.HEADER < length) {
-            throw bad(file, pos, "record cut short");
-        }
-        byte[] payload = new byte[length];
-        in.readFully(payload);
-        if (JournalCodec.crc(length, payload, 0, length) != crc) {
-            throw bad(file, pos, "checksum mismatch");
-        }
-        return entry(payload, 0, length);
-    }
-
-    private static JournalCorruptException bad(Path file, long pos, String why) {
-        return new JournalCorruptException("market record " + file + " has a bad record at offset " + pos + " (" + why
-                + ")");
     }
 
     // ---- what it holds ----
@@ -518,7 +392,7 @@ public final class RecordLog implements AutoCloseable {
                 while (true) {
                     if (in != null && pos < end) {
                         Path file = toRead.get(segment).file();
-                        next = readRecord(in, end, pos, file);
+                        next = RecordSegments.readRecord(in, end, pos, file);
                         pos += JournalCodec.HEADER + PREFIX + next.body().length;
                         return true;
                     }
