@@ -199,7 +199,9 @@ final class ProtoMapping {
                 ServingSplit.Builder split = ServingSplit.newBuilder().setOrigin(origin.origin())
                         .setWorkloadClass(cls.id())
                         .setUnservedShare(origin.unserved().share())
-                        .setUnservedTokensPerSecond(origin.unserved().unservedTokensPerSecond());
+                        .setUnservedTokensPerSecond(origin.unserved().unservedTokensPerSecond())
+                        .setDemandTokensPerSecond(origin.unserved().demandTokensPerSecond())
+                        .setMarginalLatencyMs(origin.marginalLatencyMs());
                 if (origin.unserved().any()) {
                     split.setUnservedHint(hint(origin.hint()));
                 }

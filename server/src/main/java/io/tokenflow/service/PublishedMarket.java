@@ -132,8 +132,8 @@ public final class PublishedMarket {
     }
 
     /**
-     * What Route draws from for one class in a snapshot: per origin with demand (scenario order), its
-     * served shares and its unserved share.
+     * What Route draws from for one class in a snapshot: per origin (scenario order), its served shares, its
+     * unserved share and its marginal unit's latency.
      */
     public Map<String, OriginSplit> splits(MarketSnapshot snapshot, String classId) {
         return answers.splits(snapshot, classId);

@@ -32,7 +32,7 @@ final class VersionAnswers {
 
     private final Cache<PriceKey, QuotedPrice> prices;
     private final Cache<PriceKey, List<DeliverySite>> sites;
-    /** Per (version, class): origin → its route table, in scenario order; origins with no demand are absent. */
+    /** Per (version, class): every origin → its route table, in scenario order. */
     private final Cache<SplitKey, Map<String, RouteTable>> splits;
     private final Cache<NetworkKey, ClassNetwork> networks;
 
@@ -75,14 +75,15 @@ final class VersionAnswers {
         snapshot.requireKnown(origin, classId);
         RouteTable table = tables(snapshot, classId).get(origin);
         List<SiteOffer> offers = sites(snapshot, origin, classId).stream()
-                .map(site -> new SiteOffer(site, table == null ? 0 : table.shareOf(site.node())))
+                .map(site -> new SiteOffer(site, table.shareOf(site.node())))
                 .toList();
         return new FeasibleSites(current, origin, classId, offers, quoted(snapshot, origin, classId).unserved());
     }
 
     /**
      * Where to send one request (see {@link PublishedMarket#route}): the request id's point draws from the
-     * origin's split, whose unserved share sheds; without a split (no demand) the marginal unit's site;
+     * origin's split, whose unserved share sheds; an origin that neither serves nor sheds any (no demand)
+     * goes to its marginal unit's site;
      * with exclusions, unless the id drew the unserved share, the cheapest remaining site with spare
      * capacity, and none with spare leaves the request unserved.
      */
@@ -98,7 +99,7 @@ final class VersionAnswers {
         NodePrice price = quoted.price();
         UnservedShare unserved = quoted.unserved();
         RouteTable table = tables(snapshot, classId).get(origin);
-        if (table != null) {
+        if (table.split().drawsFromSplit()) {
             Optional<ServingShare> pick = table.pick(RequestHash.unitInterval(requestId));
             if (pick.isEmpty()) {
                 return unservedRoute(current, classId, price, unserved);
@@ -112,8 +113,8 @@ final class VersionAnswers {
         } else if (excludedNodes.isEmpty() && price.servingNode().isPresent()) {
             String site = price.servingNode().get();
             return new RouteDecision(current, Optional.of(site), price.path(), RouteDecision.Reason.MARGINAL_SITE,
-                    price, deliveredCost(snapshot, origin, classId, site), 0,
-                    snapshot.analysis().latencyMs(price.path()), unserved, Optional.empty());
+                    price, deliveredCost(snapshot, origin, classId, site), 0, table.split().marginalLatencyMs(),
+                    unserved, Optional.empty());
         }
         // a rerouted request must not land where the cleared market has no room left: it would queue there
         Set<String> excluded = Set.copyOf(excludedNodes);
@@ -125,8 +126,8 @@ final class VersionAnswers {
             remains = true;
             if (site.hasSpareCapacity()) {
                 return new RouteDecision(current, Optional.of(site.node()), site.path(),
-                        RouteDecision.Reason.CHEAPEST_REMAINING, price, site.deliveredCost(),
-                        table == null ? 0 : table.shareOf(site.node()), site.latencyMs(), unserved, Optional.empty());
+                        RouteDecision.Reason.CHEAPEST_REMAINING, price, site.deliveredCost(), table.shareOf(site.node()),
+                        site.latencyMs(), unserved, Optional.empty());
             }
         }
         if (remains) {
@@ -168,18 +169,20 @@ final class VersionAnswers {
             WorkloadClass cls = snapshot.scenario().workloadClass(classId);
             Map<String, List<ServingShare>> served = snapshot.analysis().servingSplit(classId);
             Map<String, RouteTable> tables = new LinkedHashMap<>();
+            Map<String, List<String>> marginalPaths = new java.util.HashMap<>();
+            snapshot.result().prices().stream().filter(p -> p.classId().equals(classId))
+                    .forEach(p -> marginalPaths.put(p.node(), p.path()));
             snapshot.scenario().nodes().forEach(n -> {
-                List<ServingShare> shares = served.getOrDefault(n.id(), List.of());
-                UnservedShare unserved = snapshot.analysis().unserved(n.id(), classId);
-                if (!shares.isEmpty() || unserved.any()) {
-                    tables.put(n.id(), new RouteTable(new OriginSplit(shares, unserved, UnservedHint.of(cls))));
-                }
+                List<String> marginalPath = marginalPaths.getOrDefault(n.id(), List.of());
+                tables.put(n.id(), new RouteTable(new OriginSplit(served.getOrDefault(n.id(), List.of()),
+                        snapshot.analysis().unserved(n.id(), classId), UnservedHint.of(cls),
+                        snapshot.analysis().latencyMs(marginalPath))));
             });
             return java.util.Collections.unmodifiableMap(tables);
         });
     }
 
-    /** Every origin × class split of a version that has demand, in scenario order. */
+    /** Every origin's split of one class in a version, in scenario order. */
     Map<String, OriginSplit> splits(MarketSnapshot snapshot, String classId) {
         snapshot.requireClass(classId);
         Map<String, OriginSplit> out = new LinkedHashMap<>();

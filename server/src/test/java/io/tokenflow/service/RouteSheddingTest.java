@@ -132,6 +132,7 @@ class RouteSheddingTest {
         }
         OriginSplit split = oracle.splits(oracle.state().snapshot(), "chat").get("b");
         assertTrue(split.shares().isEmpty(), split.toString());
+        assertTrue(split.drawsFromSplit(), "it sheds all");
         assertFalse(oracle.servingSplit(oracle.state().snapshot(), "chat").containsKey("b"));
     }
 }
