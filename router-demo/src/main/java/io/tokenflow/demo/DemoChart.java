@@ -22,8 +22,8 @@ public final class DemoChart {
 
     public static void write(DemoRun.Result r, Path file) throws IOException {
         XYChart chart = new XYChartBuilder().width(1000).height(560)
-                .title("Router demo: " + r.scenario().name() + ", cost with penalty per step ($/hr equivalent)")
-                .xAxisTitle("simulated time (s)").yAxisTitle("$/hr (log scale)").build();
+                .title(r.scenario().name() + ": cost with penalty per step")
+                .xAxisTitle("simulated time (s)").yAxisTitle("$/hr equivalent (log scale)").build();
         chart.getStyler().setMarkerSize(0);
         chart.getStyler().setYAxisLogarithmic(true);
         double dt = r.settings().sim().stepSeconds();

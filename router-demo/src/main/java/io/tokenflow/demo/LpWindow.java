@@ -23,13 +23,24 @@ record LpWindow(List<Half> halves) {
      * @param objectivePerHour  the LP's objective: served cost + Σ ρ_k y_j,k
      * @param servedCostPerHour the objective without the penalty of what goes unserved
      * @param shedTokensPerSecond Σ y_j,k
-     * @param fullSites           every site × class ("node/class") the clearing loads to its capacity, with its
-     *                            processing x = C, tokens/s
+     * @param processing          per site × class with capacity ("node/class"), its processing x and capacity C,
+     *                            tokens/s
      */
     record Half(double objectivePerHour, double servedCostPerHour, double shedTokensPerSecond, double seconds,
-            Map<String, Double> fullSites) {
+            Map<String, double[]> processing) {
         Half {
-            fullSites = Map.copyOf(fullSites);
+            processing = Map.copyOf(processing);
+        }
+
+        /** Whether the clearing loads the site × class to its capacity (within 0.1 tok/s, its threshold of activity). */
+        boolean full(String site) {
+            double[] xc = processing.get(site);
+            return xc != null && xc[0] >= xc[1] - 0.1;
+        }
+
+        double spare(String site) {
+            double[] xc = processing.get(site);
+            return xc == null ? 0 : Math.max(0, xc[1] - xc[0]);
         }
     }
 
@@ -51,14 +62,14 @@ record LpWindow(List<Half> halves) {
             penaltyPerHour += u.tokensPerSecond() / 1e6 * 3600
                     * scenario.workloadClass(u.classId()).unservedPenaltyPerMTokens().orElse(0);
         }
-        Map<String, Double> full = new TreeMap<>();
+        Map<String, double[]> processing = new TreeMap<>();
         for (ProcessingLevel x : r.processing()) {
-            // 0.1 tok/s: the clearing's own threshold of activity (DeliverySite.hasSpareCapacity)
-            if (x.capacityTokensPerSecond() > 0 && x.tokensPerSecond() >= x.capacityTokensPerSecond() - 0.1) {
-                full.put(x.node() + "/" + x.classId(), x.tokensPerSecond());
+            if (x.capacityTokensPerSecond() > 0) {
+                processing.put(x.node() + "/" + x.classId(),
+                        new double[] {x.tokensPerSecond(), x.capacityTokensPerSecond()});
             }
         }
-        return new Half(objective, objective - penaltyPerHour, shed, seconds, full);
+        return new Half(objective, objective - penaltyPerHour, shed, seconds, processing);
     }
 
     /** The objective over the window, $. */
