@@ -134,10 +134,9 @@ public final class DemoReport {
         m.put("costPerHourWithPenalty", r.perHour(o.costWithPenalty()));
         m.put("costToLpOptimum", r.toLp(o));
         m.put("costToLpAtMeanDemand", o.costWithPenalty() / r.lpAtMeanDemand().objective());
-        // a diagnostic, not the comparison: what the ratio would be if the end-of-window backlog at the full
-        // sites (the queueing the fluid LP has none of) were served
-        m.put("costToLpOptimumFullSiteBacklogAside",
-                (o.costWithPenalty() - r.penaltyOfQueuedAtFullSites(o)) / lp.objective());
+        // a diagnostic, not the comparison: the ratio without the penalty of the end-of-window backlog (the
+        // queueing the fluid LP has none of), to tell it from the rest
+        m.put("costToLpOptimumBacklogAside", (o.costWithPenalty() - r.penaltyOfBacklog(o)) / lp.objective());
         m.put("servedWithinLatencyShare", o.servedTokens == 0 ? 0 : o.servedWithinLatencyTokens / o.servedTokens);
         m.put("overloadedSites", List.copyOf(o.overloadedSites));
         m.put("overloadedSiteClasses", List.copyOf(o.overloadedSiteClasses));
@@ -239,12 +238,15 @@ public final class DemoReport {
         }
         for (Map<String, Object> st : (List<Map<String, Object>>) report.get("strategies")) {
             if (st.get("name").equals("oracle")) {
-                out.printf("oracle: %,.0f of its unserved tokens were still queued at the end at the %d sites the LP loads"
-                                + " to capacity (a queue loaded to exactly 100 %% holds %,.0f there on average); with them"
-                                + " served it would be at %.4f x LP%n", (double) st.get("queuedTokensAtEndAtFullSites"),
+                out.printf("oracle: %,.0f tokens still queued at the end, %,.0f of them at the %d sites the LP loads to"
+                                + " capacity (where a queue loaded to exactly 100 %% holds %,.0f on average); without their"
+                                + " penalty it would be at %.4f x LP. It shed %,.0f tokens; the LP sheds %,.0f at the"
+                                + " trace's demand, %,.0f at the mean demand.%n",
+                        (double) st.get("queuedTokensAtEnd"), (double) st.get("queuedTokensAtEndAtFullSites"),
                         r.expectedBacklog().size(),
                         (double) ((Map<String, Object>) report.get("expectedBacklogAtFullSites")).get("tokens"),
-                        (double) st.get("costToLpOptimumFullSiteBacklogAside"));
+                        (double) st.get("costToLpOptimumBacklogAside"), (double) st.get("shedTokens"),
+                        r.lpAtTraceDemand().shedTokens(), r.lpAtMeanDemand().shedTokens());
             }
         }
         out.printf("(unserved = rejected + shed + unrouted + queued at the end of the window, each at the class's"

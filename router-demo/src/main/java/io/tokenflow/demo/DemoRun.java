@@ -68,9 +68,9 @@ public final class DemoRun {
                     .mapToDouble(Map.Entry::getValue).sum();
         }
 
-        /** The penalty of {@link #queuedAtFullSites}, $. */
-        double penaltyOfQueuedAtFullSites(Outcome o) {
-            return o.queuedAtEndBySite.entrySet().stream().filter(e -> expectedBacklog.containsKey(e.getKey()))
+        /** The penalty of the tokens the strategy left queued at the end, wherever they wait, $. */
+        double penaltyOfBacklog(Outcome o) {
+            return o.queuedAtEndBySite.entrySet().stream()
                     .mapToDouble(e -> e.getValue() / 1e6 * scenario.workloadClass(e.getKey()
                             .substring(e.getKey().indexOf('/') + 1)).unservedPenaltyPerMTokens().orElse(0))
                     .sum();

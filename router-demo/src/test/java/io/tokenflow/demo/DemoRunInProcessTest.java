@@ -45,8 +45,9 @@ class DemoRunInProcessTest {
         assertEquals(0, r.lpAtTraceDemand().shedTokens());
         assertTrue(r.expectedBacklog().keySet().containsAll(o.queuedAtEndBySite.keySet()),
                 "the oracle leaves work queued only where the LP loads a site to capacity: " + o.queuedAtEndBySite);
-        double aside = (o.costWithPenalty() - r.penaltyOfQueuedAtFullSites(o)) / r.lpAtTraceDemand().objective();
-        assertTrue(aside >= 0.98 && aside <= 1.02, "oracle / LP with the full sites' backlog served = " + aside);
+        assertEquals(o.queuedAtEnd * 1000 / 1e6, r.penaltyOfBacklog(o), 1e-9, "every class at the default penalty");
+        double aside = (o.costWithPenalty() - r.penaltyOfBacklog(o)) / r.lpAtTraceDemand().objective();
+        assertTrue(aside >= 0.98 && aside <= 1.02, "oracle / LP without the backlog's penalty = " + aside);
         assertTrue(r.toLp(o) > aside, "the backlog is priced at the penalty");
         assertEquals(2, r.versionAfter());
         assertTrue(r.lpAtTraceDemand().halves().get(1).objectivePerHour()
