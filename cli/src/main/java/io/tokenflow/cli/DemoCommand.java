@@ -3,12 +3,14 @@ package io.tokenflow.cli;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tokenflow.client.PricingOracleClient;
+import io.tokenflow.demo.DemoChart;
 import io.tokenflow.demo.DemoReport;
 import io.tokenflow.demo.DemoRun;
 import io.tokenflow.demo.Simulator;
 import io.tokenflow.grpc.OracleServer;
 import io.tokenflow.market.model.Scenario;
 import io.tokenflow.market.scenarios.EmbeddedScenarios;
+import io.tokenflow.market.scenarios.ScenarioOptions;
 import io.tokenflow.service.LeaderOracle;
 import io.tokenflow.service.OracleConfig;
 import java.io.PrintWriter;
@@ -17,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -70,9 +73,14 @@ final class DemoCommand implements Callable<Integer> {
             description = "A site's queue bound, in seconds of its capacity; default ${DEFAULT-VALUE}.")
     double queue;
 
-    @Option(names = "--drop", paramLabel = "NODE:CLASS:FACTOR",
-            description = "The capacity drop pushed mid-run; default dallas:image:0.5 where the scenario has them, "
-                    + "else the first node and class at 50 %.")
+    @Option(names = "--scale", paramLabel = "FACTOR",
+            description = "Demand scale: the paper's scale of an embedded scenario (five-node and twenty-node are 35x as "
+                    + "embedded; 60 makes five-node short), a factor on a file's demand; default: as it is.")
+    Double scale;
+
+    @Option(names = "--drop", paramLabel = "NODE:CLASS:FACTOR|none",
+            description = "The capacity drop pushed mid-run, or 'none'; default dallas:image:0.5 where the scenario "
+                    + "has them, else the first node and class at 50 %.")
     String drop;
 
     @Option(names = "--drop-at", defaultValue = "0.5", paramLabel = "SHARE",
@@ -86,21 +94,16 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         System.setProperty("java.awt.headless", "true");
         PrintWriter out = spec.commandLine().getOut();
-        Scenario loaded = ScenarioSource.load(scenario, System.in);
+        Scenario loaded = scale == null ? ScenarioSource.load(scenario, System.in)
+                : ScenarioSource.load(scenario, ScenarioOptions.defaults().withScale(scale), System.in);
         if (!(step > 0) || !(window >= step)) {
             throw new IllegalArgumentException("--window must be >= --step > 0, got --window " + window
                     + " --step " + step);
         }
         Simulator.Config sim = new Simulator.Config((int) Math.round(window / step), step, queue, seed);
-        String[] parts = (drop == null ? defaultDrop(loaded) : drop).split(":");
-        if (parts.length != 3) {
-            throw new IllegalArgumentException("--drop must be NODE:CLASS:FACTOR, got '" + drop + "'");
-        }
-        loaded.node(parts[0]);
-        loaded.workloadClass(parts[1]);
         OracleConfig config = OracleConfig.builder().build();
-        DemoRun.Settings settings = new DemoRun.Settings(sim, parts[0], parts[1], Double.parseDouble(parts[2]),
-                dropAt, config.defaultUnservedPenaltyPerMTokens());
+        DemoRun.Settings settings = new DemoRun.Settings(sim, capacityDrop(loaded),
+                config.defaultUnservedPenaltyPerMTokens());
 
         LeaderOracle oracle = null;
         OracleServer server = null;
@@ -123,7 +126,7 @@ final class DemoCommand implements Callable<Integer> {
             if (chart != null || report != null) {
                 Path png = chart != null ? chart
                         : report.resolveSibling(report.getFileName().toString().replaceFirst("\\.json$", "") + ".png");
-                DemoReport.writeChart(result, png);
+                DemoChart.write(result, png);
                 out.println("chart: " + png);
             }
         } finally {
@@ -136,6 +139,19 @@ final class DemoCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    private Optional<DemoRun.CapacityDrop> capacityDrop(Scenario loaded) {
+        if ("none".equals(drop)) {
+            return Optional.empty();
+        }
+        String[] parts = (drop == null ? defaultDrop(loaded) : drop).split(":");
+        if (parts.length != 3) {
+            throw new IllegalArgumentException("--drop must be NODE:CLASS:FACTOR or none, got '" + drop + "'");
+        }
+        loaded.node(parts[0]);
+        loaded.workloadClass(parts[1]);
+        return Optional.of(new DemoRun.CapacityDrop(parts[0], parts[1], Double.parseDouble(parts[2]), dropAt));
     }
 
     static String defaultDrop(Scenario scenario) {

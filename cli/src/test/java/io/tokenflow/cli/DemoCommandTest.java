@@ -32,26 +32,55 @@ class DemoCommandTest {
         assertTrue(Files.size(dir.resolve("demo.png")) > 10_000, "chart written beside the report");
 
         JsonNode root = new ObjectMapper().readTree(report.toFile());
-        double lp = root.get("lpOptimumPerHour").asDouble();
-        assertTrue(lp > 0);
+        JsonNode lp = root.get("lpOptimum").get("atTraceDemand");
+        assertTrue(lp.get("objectivePerHour").asDouble() > 0);
+        assertEquals(0, lp.get("shedTokens").asDouble(), "five-node is not short");
         assertEquals(1, root.get("capacityDrop").get("marketVersionBefore").asLong());
         assertTrue(root.get("capacityDrop").get("marketVersionAfter").asLong() >= 2);
         Map<String, JsonNode> byName = new HashMap<>();
         for (JsonNode s : root.get("strategies")) {
-            for (String field : new String[] {"name", "costPerHour", "servedWithinLatencyShare", "overloadedSites",
-                    "rejectedTokens"}) {
+            for (String field : new String[] {"name", "servedCostPerHour", "unservedTokens", "costPerHourWithPenalty",
+                    "costToLpOptimum", "servedWithinLatencyShare", "overloadedSites", "rejectedTokens",
+                    "queuedTokensAtEnd", "shedTokens"}) {
                 assertTrue(s.has(field), field + " missing in " + s);
             }
+            assertEquals(s.get("requestedTokens").asDouble(), s.get("servedTokens").asDouble()
+                    + s.get("unservedTokens").asDouble(), 1e-6 * s.get("requestedTokens").asDouble(),
+                    "every token served or unserved: " + s.get("name"));
             byName.put(s.get("name").asText(), s);
         }
         assertEquals(java.util.Set.of("nearest", "static-cheapest", "oracle"), byName.keySet());
         JsonNode oracle = byName.get("oracle");
-        double ratio = oracle.get("costPerHour").asDouble() / lp;
-        assertTrue(ratio <= 1.01, "oracle cost / LP optimum = " + ratio);
+        assertEquals(oracle.get("costPerHourWithPenalty").asDouble() / lp.get("objectivePerHour").asDouble(),
+                oracle.get("costToLpOptimum").asDouble(), 1e-12, "x LP sets cost with penalty against the objective");
+        double aside = oracle.get("costToLpOptimumBacklogAside").asDouble();
+        assertTrue(aside >= 0.98 && aside <= 1.02, "oracle / LP, the end-of-window backlog aside = " + aside);
         assertTrue(oracle.get("overloadedSites").isEmpty(), "oracle overloaded " + oracle.get("overloadedSites"));
         assertEquals(0, oracle.get("rejectedTokens").asDouble());
         assertEquals(1.0, oracle.get("servedWithinLatencyShare").asDouble(), 1e-12);
         assertFalse(byName.get("nearest").get("overloadedSites").isEmpty());
         assertFalse(byName.get("static-cheapest").get("overloadedSites").isEmpty());
+    }
+
+    @Test
+    void aShortMarketWithoutADropShedsAndSaysSo(@TempDir Path dir) throws Exception {
+        System.setProperty("java.awt.headless", "true");
+        Path report = dir.resolve("short.json");
+        StringWriter out = new StringWriter();
+        int rc = TokenflowCommand.run(new String[] {"demo", "--scenario", "five-node", "--scale", "60", "--drop", "none",
+                "--window", "10", "--report", report.toString()}, new PrintWriter(out, true), new PrintWriter(out, true));
+        assertEquals(0, rc, out.toString());
+        assertTrue(out.toString().contains("no capacity drop"), out.toString());
+        JsonNode root = new ObjectMapper().readTree(report.toFile());
+        assertFalse(root.has("capacityDrop"));
+        assertTrue(root.get("lpOptimum").get("atTraceDemand").get("shedTokens").asDouble() > 0, "60x is short");
+        for (JsonNode s : root.get("strategies")) {
+            if (s.get("name").asText().equals("oracle")) {
+                assertTrue(s.get("shedTokens").asDouble() > 0, "the oracle sheds what the market does not serve");
+                assertTrue(s.get("overloadedSites").isEmpty(), s.toString());
+            }
+        }
+        assertEquals(TokenflowCommand.EXIT_INVALID_INPUT, TokenflowCommand.run(new String[] {"demo", "--drop", "dallas:image"},
+                new PrintWriter(new StringWriter(), true), new PrintWriter(new StringWriter(), true)));
     }
 }

@@ -19,7 +19,6 @@ import io.tokenflow.api.v1.PricingOracleGrpc;
 import io.tokenflow.api.v1.QuoteRequest;
 import io.tokenflow.api.v1.QuoteResponse;
 import io.tokenflow.api.v1.RouteRequest;
-import io.tokenflow.api.v1.RouteResponse;
 import io.tokenflow.api.v1.SettlementRecord;
 import io.tokenflow.api.v1.UpdateCapacityRequest;
 import io.tokenflow.api.v1.UpdateCapacityResponse;
@@ -152,10 +151,7 @@ final class GrpcPricingOracleClient implements PricingOracleClient {
             if (e == null) {
                 throw unavailable;
             }
-            OracleQuote q = e.quote;
-            return new OracleQuote(q.origin(), q.workloadClass(), q.pricePerMTokens(), q.servingNode(), q.path(),
-                    q.energy(), q.scarcity(), q.routing(), q.congestion(), q.unservedPenalty(), q.marketVersion(),
-                    q.clearedAt(), true, AnswerSource.STALE_TABLE);
+            return e.quote.fromStaleTable();
         }
     }
 
@@ -201,8 +197,7 @@ final class GrpcPricingOracleClient implements PricingOracleClient {
             if (r == null) {
                 throw unavailable;
             }
-            return new OracleRoute(r.servingNode(), r.path(), r.pricePerMTokens(), r.marketVersion(), r.reason(),
-                    r.clearedShare(), true, AnswerSource.STALE_TABLE);
+            return r.fromStaleTable();
         }
     }
 
@@ -217,25 +212,17 @@ final class GrpcPricingOracleClient implements PricingOracleClient {
     }
 
     private OracleRoute remoteRoute(String origin, String workloadClass, String requestId, Collection<String> excludes) {
-        RouteResponse r = call(() -> stub().route(RouteRequest.newBuilder().setOrigin(origin)
+        return ProtoViews.route(call(() -> stub().route(RouteRequest.newBuilder().setOrigin(origin)
                 .setWorkloadClass(workloadClass).setRequestId(requestId == null ? "" : requestId)
-                .addAllExcludeNodes(excludes).build()));
-        OracleRoute.Reason reason = switch (r.getReason()) {
-            case ROUTE_REASON_CLEARED_SPLIT -> OracleRoute.Reason.CLEARED_SPLIT;
-            case ROUTE_REASON_MARGINAL_SITE -> OracleRoute.Reason.MARGINAL_SITE;
-            default -> OracleRoute.Reason.CHEAPEST_REMAINING;
-        };
-        return new OracleRoute(r.getServingNode(), r.getPathList(), r.getPricePerMTokens(), r.getMarketVersion(),
-                reason, r.getClearedShare(), r.getStale(), AnswerSource.REMOTE);
+                .addAllExcludeNodes(excludes).build())));
     }
 
     // ---- remote only ----
 
     @Override
-    public List<OracleSite> feasibleSites(String origin, String workloadClass) {
-        return call(() -> stub().feasibleSites(FeasibleSitesRequest.newBuilder().setOrigin(nullToEmpty(origin))
-                        .setWorkloadClass(nullToEmpty(workloadClass)).build()))
-                .getSitesList().stream().map(ProtoViews::site).toList();
+    public FeasibleSitesView feasibleSitesView(String origin, String workloadClass) {
+        return ProtoViews.sites(call(() -> stub().feasibleSites(FeasibleSitesRequest.newBuilder()
+                .setOrigin(nullToEmpty(origin)).setWorkloadClass(nullToEmpty(workloadClass)).build())));
     }
 
     @Override

@@ -72,42 +72,58 @@ final class LocalTable {
         /** Routes drawn from the split (parallel to {@link #upTo}); empty when the origin serves nothing. */
         private final OracleRoute[] routes;
         private final double[] upTo;
+        /** The share of the origin's demand left unserved, and the answer for an id that draws it. */
+        private final double unservedShare;
+        private final OracleRoute unserved;
         /** The marginal unit's site, or null when it goes unserved. */
         final OracleRoute marginal;
 
         Entry(NodePrice p, ServingSplit split, long version, Instant clearedAt, boolean stale) {
             Optional<String> serving = p.getServingNode().isEmpty() ? Optional.empty() : Optional.of(p.getServingNode());
-            this.quote = new OracleQuote(p.getNode(), p.getWorkloadClass(), p.getPricePerMTokens(), serving,
-                    p.getPathList(), p.getEnergy(), p.getScarcity(), p.getRouting(), p.getCongestion(),
-                    p.getUnservedPenalty(), version, clearedAt, stale, AnswerSource.LOCAL_TABLE);
-            List<ServingShare> shares = split == null ? List.of() : split.getSharesList();
+            ServingSplit s = split == null ? ServingSplit.getDefaultInstance() : split;
+            this.unservedShare = s.getUnservedShare();
+            this.quote = ProtoViews.quote(p, s.getDemandTokensPerSecond(), s.getUnservedTokensPerSecond(),
+                    unservedShare, version, clearedAt, stale, AnswerSource.LOCAL_TABLE);
+            List<ServingShare> shares = s.getSharesList();
             this.routes = new OracleRoute[shares.size()];
             this.upTo = new double[shares.size()];
             double sum = 0;
             for (int i = 0; i < shares.size(); i++) {
-                ServingShare s = shares.get(i);
-                sum += s.getShare();
+                ServingShare share = shares.get(i);
+                sum += share.getShare();
                 upTo[i] = sum;
-                routes[i] = new OracleRoute(s.getNode(), s.getPathList(), p.getPricePerMTokens(), version,
-                        OracleRoute.Reason.CLEARED_SPLIT, s.getShare(), stale, AnswerSource.LOCAL_TABLE);
+                routes[i] = new OracleRoute(share.getNode(), share.getPathList(), p.getPricePerMTokens(), version,
+                        OracleRoute.Reason.CLEARED_SPLIT, share.getShare(), share.getLatencyMs(),
+                        OracleRoute.UnservedHint.NONE, unservedShare, stale, AnswerSource.LOCAL_TABLE);
             }
+            this.unserved = unservedShare > 0
+                    ? new OracleRoute("", List.of(), p.getPricePerMTokens(), version, OracleRoute.Reason.UNSERVED, 0, 0,
+                            ProtoViews.hint(s.getUnservedHint()), unservedShare, stale, AnswerSource.LOCAL_TABLE)
+                    : null;
             this.marginal = serving.isEmpty() ? null
                     : new OracleRoute(serving.get(), p.getPathList(), p.getPricePerMTokens(), version,
-                            OracleRoute.Reason.MARGINAL_SITE, 0, stale, AnswerSource.LOCAL_TABLE);
+                            OracleRoute.Reason.MARGINAL_SITE, 0, s.getMarginalLatencyMs(), OracleRoute.UnservedHint.NONE,
+                            unservedShare, stale, AnswerSource.LOCAL_TABLE);
         }
 
         /**
-         * The route for {@code requestId} as the oracle's Route picks it (split by the request hash, else
-         * the marginal site), or null if neither exists.
+         * The route for {@code requestId} as the oracle's Route picks it (the server's RouteTable: the
+         * unserved share takes [1 − u, 1) of the request hash, the rest is stretched onto the split; an
+         * origin that neither serves nor sheds any goes to the marginal site), or null if none exists.
          */
         OracleRoute route(String requestId) {
-            if (routes.length > 0) {
-                return routes[pick(RequestHash.unitInterval(requestId))];
+            if (routes.length > 0 || unservedShare > 0) {
+                double point = RequestHash.unitInterval(requestId);
+                double served = 1 - unservedShare;
+                if (point >= served || routes.length == 0) {
+                    return unserved;
+                }
+                return routes[pick(point / served)];
             }
             return marginal;
         }
 
-        /** The server's RouteTable.pick: the share whose interval of [0, 1) holds {@code point}. */
+        /** The server's RouteTable.pick on a point of the served split. */
         private int pick(double point) {
             double scaled = point * upTo[upTo.length - 1]; // shares sum to 1 up to rounding
             for (int i = 0; i < upTo.length - 1; i++) {

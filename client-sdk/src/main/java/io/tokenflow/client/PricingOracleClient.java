@@ -45,20 +45,32 @@ public interface PricingOracleClient extends AutoCloseable {
 
     /**
      * Where to send one request: drawn from the cleared flow split by {@code requestId}, exactly as the
-     * oracle's Route does (the same id gets the same site from the SDK and from the server).
+     * oracle's Route does (the same id gets the same answer from the SDK and from the server). Where the
+     * cleared market leaves a share of the origin's demand unserved, that share of ids is shed
+     * ({@link OracleRoute.Reason#UNSERVED}: no site, and a hint what to do with the request).
      */
     OracleRoute route(String origin, String workloadClass, String requestId);
 
     /**
      * Where to send one request avoiding {@code excludeNodes} (say, a site that just failed): the cheapest
-     * remaining feasible site by delivered cost. Always asks the oracle, which knows the delivered costs.
+     * remaining feasible site with spare capacity in the cleared market, by delivered cost; UNSERVED when the
+     * id draws the origin's unserved share or every remaining site is full. Always asks the oracle, which
+     * knows the delivered costs and spare capacities.
      *
      * @throws OracleNoSiteException no feasible site remains
      */
     OracleRoute route(String origin, String workloadClass, String requestId, Collection<String> excludeNodes);
 
-    /** Every site the class may reach from the origin, cheapest delivered cost first (asks the oracle). */
-    List<OracleSite> feasibleSites(String origin, String workloadClass);
+    /**
+     * Every site the class may reach from the origin, cheapest delivered cost first, with how much of the
+     * origin's demand the cleared market leaves unserved (asks the oracle).
+     */
+    FeasibleSitesView feasibleSitesView(String origin, String workloadClass);
+
+    /** The sites of {@link #feasibleSitesView}: every site the class may reach, cheapest delivered cost first. */
+    default List<OracleSite> feasibleSites(String origin, String workloadClass) {
+        return feasibleSitesView(origin, workloadClass).sites();
+    }
 
     /** Sets capacities, all or nothing; with {@code waitForClear}, returns once the version including them is cleared. */
     UpdateAck updateCapacity(List<CapacityChange> changes, boolean waitForClear);

@@ -2,15 +2,20 @@ package io.tokenflow.client;
 
 import com.google.protobuf.Timestamp;
 import io.tokenflow.api.v1.ClearingResult;
+import io.tokenflow.api.v1.FeasibleSitesResponse;
 import io.tokenflow.api.v1.GetMarketResponse;
 import io.tokenflow.api.v1.NodePrice;
 import io.tokenflow.api.v1.PriceHistoryResponse;
 import io.tokenflow.api.v1.QuoteResponse;
+import io.tokenflow.api.v1.RouteResponse;
 import io.tokenflow.api.v1.Settlement;
 import io.tokenflow.api.v1.SettlementRecord;
 import io.tokenflow.api.v1.Site;
+import io.tokenflow.api.v1.UnservedHint;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 
@@ -36,14 +41,38 @@ final class ProtoViews {
     static OracleQuote quote(QuoteResponse r) {
         return new OracleQuote(r.getOrigin(), r.getWorkloadClass(), r.getPricePerMTokens(),
                 nonEmpty(r.getServingNode()), r.getPathList(), r.getEnergy(), r.getScarcity(), r.getRouting(),
-                r.getCongestion(), r.getUnservedPenalty(), r.getMarketVersion(), instant(r.getClearedAt()),
+                r.getCongestion(), r.getUnservedPenalty(), r.getDemandTokensPerSecond(),
+                r.getUnservedTokensPerSecond(), r.getUnservedShare(), r.getMarketVersion(), instant(r.getClearedAt()),
                 r.getStale(), AnswerSource.REMOTE);
     }
 
-    static OracleQuote quote(NodePrice p, long version, Instant clearedAt, boolean stale) {
+    /** A price of a table or a market, with the origin's demand, the part left unserved, and its share. */
+    static OracleQuote quote(NodePrice p, double demand, double unserved, double unservedShare, long version,
+            Instant clearedAt, boolean stale, AnswerSource source) {
         return new OracleQuote(p.getNode(), p.getWorkloadClass(), p.getPricePerMTokens(),
                 nonEmpty(p.getServingNode()), p.getPathList(), p.getEnergy(), p.getScarcity(), p.getRouting(),
-                p.getCongestion(), p.getUnservedPenalty(), version, clearedAt, stale, AnswerSource.REMOTE);
+                p.getCongestion(), p.getUnservedPenalty(), demand, unserved, unservedShare, version, clearedAt, stale,
+                source);
+    }
+
+    static OracleRoute route(RouteResponse r) {
+        OracleRoute.Reason reason = switch (r.getReason()) {
+            case ROUTE_REASON_CLEARED_SPLIT -> OracleRoute.Reason.CLEARED_SPLIT;
+            case ROUTE_REASON_MARGINAL_SITE -> OracleRoute.Reason.MARGINAL_SITE;
+            case ROUTE_REASON_UNSERVED -> OracleRoute.Reason.UNSERVED;
+            default -> OracleRoute.Reason.CHEAPEST_REMAINING;
+        };
+        return new OracleRoute(r.getServingNode(), r.getPathList(), r.getPricePerMTokens(), r.getMarketVersion(),
+                reason, r.getClearedShare(), r.getLatencyMs(), hint(r.getUnservedHint()), r.getUnservedShare(),
+                r.getStale(), AnswerSource.REMOTE);
+    }
+
+    static OracleRoute.UnservedHint hint(UnservedHint hint) {
+        return switch (hint) {
+            case UNSERVED_HINT_SHED -> OracleRoute.UnservedHint.SHED;
+            case UNSERVED_HINT_QUEUE -> OracleRoute.UnservedHint.QUEUE;
+            default -> OracleRoute.UnservedHint.NONE;
+        };
     }
 
     static OracleSite site(Site s) {
@@ -51,13 +80,31 @@ final class ProtoViews {
                 s.getRouting(), s.getCongestion(), s.getLatencyMs(), s.getClearedShare(), s.getSpareTokensPerSecond());
     }
 
+    static FeasibleSitesView sites(FeasibleSitesResponse r) {
+        return new FeasibleSitesView(r.getOrigin(), r.getWorkloadClass(),
+                r.getSitesList().stream().map(ProtoViews::site).toList(), r.getDemandTokensPerSecond(),
+                r.getUnservedTokensPerSecond(), r.getUnservedShare(), r.getMarketVersion(), r.getStale());
+    }
+
     static MarketView market(GetMarketResponse r) {
         Instant clearedAt = instant(r.getClearedAt());
         ClearingResult result = r.getResult();
+        Map<String, Double> demand = new HashMap<>();
+        r.getDemandsList().forEach(d -> demand.put(d.getOrigin() + '\u0000' + d.getWorkloadClass(),
+                d.getTokensPerSecond()));
+        Map<String, Double> unserved = new HashMap<>();
+        result.getUnservedList().forEach(u -> unserved.put(u.getNode() + '\u0000' + u.getWorkloadClass(),
+                u.getTokensPerSecond()));
         return new MarketView(r.getMarketVersion(), clearedAt, r.getStale(),
                 r.hasResult() ? OptionalDouble.of(result.getObjectivePerHour()) : OptionalDouble.empty(),
-                result.getPricesList().stream().map(p -> quote(p, r.getMarketVersion(), clearedAt, r.getStale()))
-                        .toList(),
+                result.getPricesList().stream().map(p -> {
+                    String key = p.getNode() + '\u0000' + p.getWorkloadClass();
+                    double d = demand.getOrDefault(key, 0.0);
+                    // as the oracle counts it: never more unserved than the demand
+                    double y = Math.min(d, Math.max(0, unserved.getOrDefault(key, 0.0)));
+                    return quote(p, d, y, y == 0 ? 0 : y / d, r.getMarketVersion(), clearedAt, r.getStale(),
+                            AnswerSource.REMOTE);
+                }).toList(),
                 r.getCapacitiesList().stream()
                         .map(c -> new MarketView.Rate(c.getNode(), c.getWorkloadClass(), c.getTokensPerSecond())).toList(),
                 r.getDemandsList().stream()

@@ -182,10 +182,14 @@ class EndToEndLatencyTest {
                         within("Route " + o, k, r.getPathList());
                         assertEquals(latencyOf(r.getPathList()), r.getLatencyMs(), 1e-9);
                         OracleRoute local = sdk.route(o, k, id);
-                        // the local table has a route wherever the split or the marginal site gives one; an origin
-                        // whose marginal unit goes unserved is asked of the oracle
-                        assertEquals(q.getServingNode().isEmpty() && r.getClearedShare() == 0 ? AnswerSource.REMOTE
-                                : AnswerSource.LOCAL_TABLE, local.source(), o + " " + k);
+                        // the local table answers wherever Route draws from the split (a site, or the unserved
+                        // share shed) or has the marginal site; an origin without demand whose marginal unit goes
+                        // unserved (Route's cheapest site with room) is asked of the oracle
+                        assertEquals(r.getReason() == io.tokenflow.api.v1.RouteReason.ROUTE_REASON_CHEAPEST_REMAINING
+                                ? AnswerSource.REMOTE : AnswerSource.LOCAL_TABLE, local.source(), o + " " + k);
+                        assertEquals(r.getReason().name().substring("ROUTE_REASON_".length()), local.reason().name(),
+                                o + " " + k + " " + id);
+                        assertEquals(r.getLatencyMs(), local.latencyMs(), o + " " + k + " " + id);
                         localRoutes += local.source() == AnswerSource.LOCAL_TABLE ? 1 : 0;
                         within("SDK local route " + o, k, local.path());
                         assertEquals(r.getServingNode(), local.servingNode(), o + " " + k + " " + id);

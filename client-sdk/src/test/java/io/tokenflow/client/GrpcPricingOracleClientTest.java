@@ -64,6 +64,9 @@ class GrpcPricingOracleClientTest {
         assertEquals(expected.routing(), actual.routing(), at);
         assertEquals(expected.congestion(), actual.congestion(), at);
         assertEquals(expected.unservedPenalty(), actual.unservedPenalty(), at);
+        assertEquals(expected.demandTokensPerSecond(), actual.demandTokensPerSecond(), at);
+        assertEquals(expected.unservedTokensPerSecond(), actual.unservedTokensPerSecond(), at);
+        assertEquals(expected.unservedShare(), actual.unservedShare(), at);
         assertEquals(expected.marketVersion(), actual.marketVersion(), at);
         assertEquals(expected.clearedAt(), actual.clearedAt(), at);
     }
@@ -105,6 +108,9 @@ class GrpcPricingOracleClientTest {
                 assertEquals(r.path(), l.path(), at);
                 assertEquals(r.reason(), l.reason(), at);
                 assertEquals(r.clearedShare(), l.clearedShare(), at);
+                assertEquals(r.latencyMs(), l.latencyMs(), at);
+                assertEquals(r.unservedHint(), l.unservedHint(), at);
+                assertEquals(r.unservedShare(), l.unservedShare(), at);
                 assertEquals(r.pricePerMTokens(), l.pricePerMTokens(), at);
                 assertEquals(r.marketVersion(), l.marketVersion(), at);
                 sites.add(l.servingNode());
@@ -332,8 +338,11 @@ class GrpcPricingOracleClientTest {
     void sitesAndMarketAndRemoteRoutes() throws Exception {
         PricingOracleClient client = watching();
         // an origin x class with a choice of sites, so that the exclusion below has somewhere to go
+        // ... and room left at the second-cheapest: a rerouted request goes only where the market has room
         OracleQuote any = client.market().prices().stream()
-                .filter(p -> client.feasibleSites(p.origin(), p.workloadClass()).size() > 1).findFirst()
+                .filter(p -> client.feasibleSites(p.origin(), p.workloadClass()).size() > 1)
+                .filter(p -> client.feasibleSites(p.origin(), p.workloadClass()).get(1).spareTokensPerSecond() > 0.1)
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("five-node has origins with several feasible sites"));
         List<OracleSite> sites = client.feasibleSites(any.origin(), any.workloadClass());
         assertTrue(sites.size() > 1);

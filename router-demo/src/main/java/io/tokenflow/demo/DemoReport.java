@@ -2,8 +2,6 @@ package io.tokenflow.demo;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import java.awt.BasicStroke;
-import java.awt.Color;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -12,13 +10,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.knowm.xchart.BitmapEncoder;
-import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
-import org.knowm.xchart.XYSeries;
-import org.knowm.xchart.style.markers.SeriesMarkers;
 
-/** The demo's outputs: the table on stdout, the JSON report and the PNG chart. */
+/**
+ * The demo's outputs: the table on stdout and the JSON report (the chart is {@link DemoChart}). Every
+ * strategy is set against the LP like with like: its served cost against the LP's served cost, the
+ * tokens it did not serve against the tokens the LP sheds, its cost with penalty against the LP's
+ * objective, all over the same window.
+ */
 public final class DemoReport {
     private DemoReport() {}
 
@@ -31,65 +29,135 @@ public final class DemoReport {
         root.put("windowSeconds", s.sim().windowSeconds());
         root.put("stepSeconds", s.sim().stepSeconds());
         root.put("queueBoundSeconds", s.sim().queueSeconds());
-        Map<String, Object> drop = new LinkedHashMap<>();
-        drop.put("node", s.dropNode());
-        drop.put("class", s.dropClass());
-        drop.put("atSecond", r.dropStep() * s.sim().stepSeconds());
-        drop.put("fromTokensPerSecond", r.capacityBefore());
-        drop.put("toTokensPerSecond", r.capacityAfter());
-        drop.put("marketVersionBefore", r.versionBefore());
-        drop.put("marketVersionAfter", r.versionAfter());
-        List<Map<String, Object>> moves = new ArrayList<>();
-        for (DemoRun.PriceMove m : r.priceMoves()) {
-            Map<String, Object> mv = new LinkedHashMap<>();
-            mv.put("origin", m.origin());
-            mv.put("priceBefore", m.before());
-            mv.put("priceAfter", m.after());
-            mv.put("servedViaBefore", m.servedViaBefore());
-            mv.put("servedViaAfter", m.servedViaAfter());
-            moves.add(mv);
-        }
-        drop.put("prices", moves);
-        root.put("capacityDrop", drop);
-        root.put("lpOptimumPerHour", r.lpOptimumPerHour());
-        root.put("lpOptimumBeforeDropPerHour", r.lpBeforePerHour());
-        root.put("lpOptimumAfterDropPerHour", r.lpAfterPerHour());
         root.put("unservedPenaltyPerMTokens", s.unservedPenaltyPerMTokens());
+        double mean = r.scenario().totalDemandTokensPerSecond() * s.sim().windowSeconds();
+        double requested = r.outcomes().isEmpty() ? 0 : r.outcomes().get(0).requestedTokens;
+        root.put("requestedTokens", requested);
+        root.put("requestedToMeanDemand", mean == 0 ? 0 : requested / mean);
+        if (s.drop().isPresent() && r.dropStep() < s.sim().steps()) {
+            Map<String, Object> drop = new LinkedHashMap<>();
+            drop.put("node", s.drop().get().node());
+            drop.put("class", s.drop().get().classId());
+            drop.put("atSecond", r.dropStep() * s.sim().stepSeconds());
+            drop.put("fromTokensPerSecond", r.capacityBefore());
+            drop.put("toTokensPerSecond", r.capacityAfter());
+            drop.put("marketVersionBefore", r.versionBefore());
+            drop.put("marketVersionAfter", r.versionAfter());
+            List<Map<String, Object>> moves = new ArrayList<>();
+            for (DemoRun.PriceMove m : r.priceMoves()) {
+                Map<String, Object> mv = new LinkedHashMap<>();
+                mv.put("origin", m.origin());
+                mv.put("priceBefore", m.before());
+                mv.put("priceAfter", m.after());
+                mv.put("servedViaBefore", m.servedViaBefore());
+                mv.put("servedViaAfter", m.servedViaAfter());
+                moves.add(mv);
+            }
+            drop.put("prices", moves);
+            root.put("capacityDrop", drop);
+        }
+        root.put("traceDemandByClass", traceDemand(r));
+        Map<String, Object> lp = new LinkedHashMap<>();
+        lp.put("atTraceDemand", lp(r, r.lpAtTraceDemand()));
+        lp.put("atMeanDemand", lp(r, r.lpAtMeanDemand()));
+        root.put("lpOptimum", lp);
+        Map<String, Object> backlog = new LinkedHashMap<>();
+        backlog.put("tokens", r.expectedBacklog().values().stream().mapToDouble(Double::doubleValue).sum());
+        backlog.put("bySite", r.expectedBacklog());
+        root.put("expectedBacklogAtFullSites", backlog);
         List<Map<String, Object>> strategies = new ArrayList<>();
-        double halfBefore = r.dropStep() * s.sim().stepSeconds();
-        double halfAfter = s.sim().windowSeconds() - halfBefore;
-        for (Simulator.Outcome o : r.outcomes()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            double costPerHour = r.perHour(o.cost);
-            double penaltyPerHour = r.perHour(o.rejectedTokens / 1e6 * s.unservedPenaltyPerMTokens());
-            m.put("name", o.name);
-            m.put("costPerHour", costPerHour);
-            m.put("costToLpOptimum", costPerHour / r.lpOptimumPerHour());
-            m.put("servedWithinLatencyShare", o.requestedTokens == 0 ? 0 : o.withinLatencyTokens / o.requestedTokens);
-            m.put("overloadedSites", List.copyOf(o.overloadedSites));
-            m.put("overloadedSiteClasses", List.copyOf(o.overloadedSiteClasses));
-            m.put("rejectedTokens", o.rejectedTokens);
-            m.put("rejectedShare", o.requestedTokens == 0 ? 0 : o.rejectedTokens / o.requestedTokens);
-            m.put("requestedTokens", o.requestedTokens);
-            m.put("requestedToMeanDemand", o.requestedTokens
-                    / (r.scenario().totalDemandTokensPerSecond() * s.sim().windowSeconds()));
-            m.put("unroutedTokens", o.unroutedTokens);
-            m.put("rejectedPenaltyPerHour", penaltyPerHour);
-            m.put("costPerHourWithPenalty", costPerHour + penaltyPerHour);
-            m.put("costPerHourBeforeDrop", halfBefore > 0 ? o.costBefore * 3600 / halfBefore : 0);
-            m.put("costPerHourAfterDrop", halfAfter > 0 ? o.costAfter * 3600 / halfAfter : 0);
-            m.put("maxQueueSeconds", o.maxQueueSeconds);
-            m.put("queuedTokensAtEnd", o.queuedAtEnd);
-            m.put("overloadedLinks", List.copyOf(o.overloadedLinks));
-            m.put("dropClassRouteShares", shares(o));
-            strategies.add(m);
+        for (Outcome o : r.outcomes()) {
+            strategies.add(strategy(r, o));
         }
         root.put("strategies", strategies);
         return root;
     }
 
-    /** half → origin → site → share of the origin's routed tokens of the drop class. */
-    private static Map<String, Object> shares(Simulator.Outcome o) {
+    /** half → class → tokens the trace requested and tokens the mean demand would have, over the half. */
+    private static Map<String, Object> traceDemand(DemoRun.Result r) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        String[] names = {"beforeDrop", "afterDrop"};
+        for (int h = 0; h < 2; h++) {
+            double seconds = r.lpAtTraceDemand().halves().get(h).seconds();
+            if (seconds <= 0) {
+                continue;
+            }
+            Map<String, Object> byClass = new LinkedHashMap<>();
+            for (io.tokenflow.market.model.WorkloadClass k : r.scenario().classes()) {
+                double requested = r.replay().requestedByHalf().get(h).entrySet().stream()
+                        .filter(e -> e.getKey().classId().equals(k.id())).mapToDouble(Map.Entry::getValue).sum();
+                double mean = r.scenario().demand().stream().filter(d -> d.classId().equals(k.id()))
+                        .mapToDouble(d -> d.tokensPerSecond() * seconds).sum();
+                byClass.put(k.id(), Map.of("requestedTokens", requested, "meanDemandTokens", mean));
+            }
+            out.put(names[h], byClass);
+        }
+        return out;
+    }
+
+    private static Map<String, Object> lp(DemoRun.Result r, LpWindow w) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("servedCostPerHour", r.perHour(w.servedCost()));
+        m.put("shedTokens", w.shedTokens());
+        m.put("objectivePerHour", r.perHour(w.objective()));
+        String[] names = {"beforeDrop", "afterDrop"};
+        for (int h = 0; h < 2; h++) {
+            LpWindow.Half half = w.halves().get(h);
+            if (half.seconds() > 0) {
+                Map<String, Object> hm = new LinkedHashMap<>();
+                hm.put("seconds", half.seconds());
+                hm.put("servedCostPerHour", half.servedCostPerHour());
+                hm.put("shedTokensPerSecond", half.shedTokensPerSecond());
+                hm.put("objectivePerHour", half.objectivePerHour());
+                m.put(names[h], hm);
+            }
+        }
+        return m;
+    }
+
+    private static Map<String, Object> strategy(DemoRun.Result r, Outcome o) {
+        LpWindow lp = r.lpAtTraceDemand();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", o.name);
+        m.put("servedCostPerHour", r.perHour(o.servedCost));
+        m.put("servedCostToLpServedCost", lp.servedCost() == 0 ? 0 : o.servedCost / lp.servedCost());
+        m.put("servedTokens", o.servedTokens);
+        m.put("unservedTokens", o.unservedTokens());
+        m.put("unservedToLpShed", lp.shedTokens() == 0 ? 0 : o.unservedTokens() / lp.shedTokens());
+        m.put("rejectedTokens", o.rejectedTokens);
+        m.put("shedTokens", o.shedTokens);
+        m.put("unroutedTokens", o.unroutedTokens);
+        m.put("queuedTokensAtEnd", o.queuedAtEnd);
+        m.put("queuedTokensAtEndBySite", o.queuedAtEndBySite);
+        m.put("queuedTokensAtEndAtFullSites", r.queuedAtFullSites(o));
+        m.put("unservedPenaltyPerHour", r.perHour(o.penalty));
+        m.put("costPerHourWithPenalty", r.perHour(o.costWithPenalty()));
+        m.put("costToLpOptimum", r.toLp(o));
+        m.put("costToLpAtMeanDemand", o.costWithPenalty() / r.lpAtMeanDemand().objective());
+        // a diagnostic, not the comparison: the ratio without the penalty of the end-of-window backlog (the
+        // queueing the fluid LP has none of), to tell it from the rest
+        m.put("costToLpOptimumBacklogAside", (o.costWithPenalty() - r.penaltyOfBacklog(o)) / lp.objective());
+        m.put("servedWithinLatencyShare", o.servedTokens == 0 ? 0 : o.servedWithinLatencyTokens / o.servedTokens);
+        m.put("overloadedSites", List.copyOf(o.overloadedSites));
+        m.put("overloadedSiteClasses", List.copyOf(o.overloadedSiteClasses));
+        m.put("overloadedLinks", List.copyOf(o.overloadedLinks));
+        m.put("maxQueueSeconds", o.maxQueueSeconds);
+        m.put("requestedTokens", o.requestedTokens);
+        String[] names = {"BeforeDrop", "AfterDrop"};
+        for (int h = 0; h < 2; h++) {
+            LpWindow.Half half = lp.halves().get(h);
+            if (half.seconds() > 0) {
+                double perHour = o.costWithPenaltyByHalf[h] * 3600 / half.seconds();
+                m.put("costPerHourWithPenalty" + names[h], perHour);
+                m.put("costToLpOptimum" + names[h], perHour / half.objectivePerHour());
+            }
+        }
+        m.put("dropClassRouteShares", shares(o));
+        return m;
+    }
+
+    /** half → origin → site (or "(shed)") → share of the origin's tokens of the drop class. */
+    private static Map<String, Object> shares(Outcome o) {
         Map<String, Object> out = new LinkedHashMap<>();
         String[] halves = {"beforeDrop", "afterDrop"};
         for (int h = 0; h < 2; h++) {
@@ -116,101 +184,73 @@ public final class DemoReport {
 
     @SuppressWarnings("unchecked")
     public static void printTable(DemoRun.Result r, Map<String, Object> report, PrintWriter out) {
-        out.printf("%nscenario %s, %.0f s window in %.0f s steps, seed %d; %s %s capacity %,.0f -> %,.0f tok/s at t=%.0f s"
-                        + " (market version %d -> %d)%n",
-                r.scenario().name(), r.settings().sim().windowSeconds(), r.settings().sim().stepSeconds(),
-                r.settings().sim().seed(), r.settings().dropNode(), r.settings().dropClass(), r.capacityBefore(),
-                r.capacityAfter(), r.dropStep() * r.settings().sim().stepSeconds(), r.versionBefore(), r.versionAfter());
-        out.printf("%n%s prices, $/M tokens, before -> after the drop:%n", r.settings().dropClass());
-        for (DemoRun.PriceMove m : r.priceMoves()) {
-            out.printf("  %-16s %10.4f -> %10.4f   via %s  ->  %s%n", m.origin(), m.before(), m.after(),
-                    m.servedViaBefore(), m.servedViaAfter());
+        DemoRun.Settings s = r.settings();
+        out.printf("%nscenario %s, %.0f s window in %.0f s steps, seed %d", r.scenario().name(),
+                s.sim().windowSeconds(), s.sim().stepSeconds(), s.sim().seed());
+        boolean dropped = report.containsKey("capacityDrop");
+        if (dropped) {
+            out.printf("; %s %s capacity %,.0f -> %,.0f tok/s at t=%.0f s (market version %d -> %d)%n",
+                    s.drop().get().node(), s.drop().get().classId(), r.capacityBefore(), r.capacityAfter(),
+                    r.dropStep() * s.sim().stepSeconds(), r.versionBefore(), r.versionAfter());
+            out.printf("%n%s prices, $/M tokens, before -> after the drop:%n", s.drop().get().classId());
+            for (DemoRun.PriceMove m : r.priceMoves()) {
+                out.printf("  %-16s %10.4f -> %10.4f   via %s  ->  %s%n", m.origin(), m.before(), m.after(),
+                        m.servedViaBefore(), m.servedViaAfter());
+            }
+            out.printf("%n%s route shares of the oracle strategy (share of each origin's tokens per site):%n",
+                    s.drop().get().classId());
+            for (Map<String, Object> st : (List<Map<String, Object>>) report.get("strategies")) {
+                if (st.get("name").equals("oracle")) {
+                    Map<String, Object> shares = (Map<String, Object>) st.get("dropClassRouteShares");
+                    Map<String, Object> b = (Map<String, Object>) shares.get("beforeDrop");
+                    Map<String, Object> a = (Map<String, Object>) shares.get("afterDrop");
+                    for (String origin : b.keySet()) {
+                        out.printf("  %-16s before %s%n  %-16s after  %s%n", origin, b.get(origin), "", a.get(origin));
+                    }
+                }
+            }
+        } else {
+            out.printf("; no capacity drop%n");
         }
-        out.printf("%n%s route shares of the oracle strategy (share of each origin's tokens per site):%n",
-                r.settings().dropClass());
-        Map<String, Object> oracleShares = null;
-        for (Map<String, Object> s : (List<Map<String, Object>>) report.get("strategies")) {
-            if (s.get("name").equals("oracle")) {
-                oracleShares = (Map<String, Object>) s.get("dropClassRouteShares");
+        Map<String, Object> mean = (Map<String, Object>) ((Map<String, Object>) report.get("lpOptimum")).get("atMeanDemand");
+        out.printf("%nrequested %,.0f tokens (%.4f of the mean demand); LP optimum at the mean demand: served cost"
+                        + " $%,.2f/hr, shed %,.0f tokens, objective $%,.2f/hr%n", (double) report.get("requestedTokens"),
+                (double) report.get("requestedToMeanDemand"), (double) mean.get("servedCostPerHour"),
+                (double) mean.get("shedTokens"), (double) mean.get("objectivePerHour"));
+        out.printf("%n%-16s %15s %9s %15s %15s %18s %9s %10s  %s%n", "strategy", "served $/hr", "x LP",
+                "unserved tok", "of it queued", "with penalty $/hr", "x LP", "latency", "overloaded sites");
+        Map<String, Object> lp = (Map<String, Object>) ((Map<String, Object>) report.get("lpOptimum")).get("atTraceDemand");
+        out.printf("%-16s %,15.2f %9.4f %,15.0f %15s %,18.2f %9.4f %10s  %s%n", "LP optimum",
+                (double) lp.get("servedCostPerHour"), 1.0, (double) lp.get("shedTokens"), "", (double) lp.get("objectivePerHour"),
+                1.0, "", "(at the demand the trace drew)");
+        for (Map<String, Object> st : (List<Map<String, Object>>) report.get("strategies")) {
+            out.printf("%-16s %,15.2f %9.4f %,15.0f %,15.0f %,18.2f %9.4f %9.2f%%  %s%n", st.get("name"),
+                    (double) st.get("servedCostPerHour"), (double) st.get("servedCostToLpServedCost"),
+                    (double) st.get("unservedTokens"), (double) st.get("queuedTokensAtEnd"),
+                    (double) st.get("costPerHourWithPenalty"), (double) st.get("costToLpOptimum"),
+                    100 * (double) st.get("servedWithinLatencyShare"),
+                    ((List<?>) st.get("overloadedSiteClasses")).isEmpty() ? "none" : st.get("overloadedSiteClasses"));
+        }
+        for (Map<String, Object> st : (List<Map<String, Object>>) report.get("strategies")) {
+            if (!((List<?>) st.get("overloadedLinks")).isEmpty()) {
+                out.printf("%s loads links over their capacity on average: %s%n", st.get("name"), st.get("overloadedLinks"));
             }
         }
-        if (oracleShares != null) {
-            Map<String, Object> b = (Map<String, Object>) oracleShares.get("beforeDrop");
-            Map<String, Object> a = (Map<String, Object>) oracleShares.get("afterDrop");
-            for (String origin : b.keySet()) {
-                out.printf("  %-16s before %s%n  %-16s after  %s%n", origin, b.get(origin), "", a.get(origin));
+        for (Map<String, Object> st : (List<Map<String, Object>>) report.get("strategies")) {
+            if (st.get("name").equals("oracle")) {
+                out.printf("oracle: %,.0f tokens still queued at the end, %,.0f of them at the %d sites the LP loads to"
+                                + " capacity (where a queue loaded to exactly 100 %% holds %,.0f on average); without their"
+                                + " penalty it would be at %.4f x LP. It shed %,.0f tokens; the LP sheds %,.0f at the"
+                                + " trace's demand, %,.0f at the mean demand.%n",
+                        (double) st.get("queuedTokensAtEnd"), (double) st.get("queuedTokensAtEndAtFullSites"),
+                        r.expectedBacklog().size(),
+                        (double) ((Map<String, Object>) report.get("expectedBacklogAtFullSites")).get("tokens"),
+                        (double) st.get("costToLpOptimumBacklogAside"), (double) st.get("shedTokens"),
+                        r.lpAtTraceDemand().shedTokens(), r.lpAtMeanDemand().shedTokens());
             }
         }
-        out.printf("%nLP optimum for the same demand: $%,.2f/hr (time-weighted: $%,.2f/hr before the drop, $%,.2f/hr after)%n%n",
-                r.lpOptimumPerHour(), r.lpBeforePerHour(), r.lpAfterPerHour());
-        out.printf("%-16s %14s %9s %15s %14s %12s %18s  %s%n", "strategy", "cost $/hr", "x LP", "within latency",
-                "rejected tok", "rejected %", "+ penalty $/hr", "overloaded sites");
-        for (Map<String, Object> s : (List<Map<String, Object>>) report.get("strategies")) {
-            out.printf("%-16s %,14.2f %9.4f %14.2f%% %,14.0f %11.2f%% %,18.2f  %s%n", s.get("name"),
-                    (double) s.get("costPerHour"), (double) s.get("costToLpOptimum"),
-                    100 * (double) s.get("servedWithinLatencyShare"), (double) s.get("rejectedTokens"),
-                    100 * (double) s.get("rejectedShare"), (double) s.get("costPerHourWithPenalty"),
-                    ((List<?>) s.get("overloadedSiteClasses")).isEmpty() ? "none" : s.get("overloadedSiteClasses"));
-        }
-        for (Map<String, Object> s : (List<Map<String, Object>>) report.get("strategies")) {
-            if (!((List<?>) s.get("overloadedLinks")).isEmpty()) {
-                out.printf("%s loads links over their capacity on average: %s%n", s.get("name"), s.get("overloadedLinks"));
-            }
-        }
-        out.printf("(cost = served tokens only; \"+ penalty\" adds $%.0f per rejected M tokens, the oracle's unserved penalty)%n",
-                r.settings().unservedPenaltyPerMTokens());
-    }
-
-    public static void writeChart(DemoRun.Result r, Path file) throws IOException {
-        XYChart chart = new XYChartBuilder().width(1000).height(560)
-                .title("Router demo: " + r.scenario().name() + ", cost per step ($/hr equivalent)")
-                .xAxisTitle("simulated time (s)").yAxisTitle("$/hr").build();
-        chart.getStyler().setMarkerSize(0);
-        chart.getStyler().setYAxisLogarithmic(false);
-        double dt = r.settings().sim().stepSeconds();
-        int steps = r.settings().sim().steps();
-        double[] x = new double[steps];
-        for (int t = 0; t < steps; t++) {
-            x[t] = (t + 1) * dt;
-        }
-        double yMin = Double.MAX_VALUE;
-        double yMax = 0;
-        Color[] colors = {new Color(0xE0, 0x7B, 0x00), new Color(0x70, 0x70, 0x70), new Color(0x1F, 0x5F, 0xBF)};
-        int c = 0;
-        for (Simulator.Outcome o : r.outcomes()) {
-            double[] y = new double[steps];
-            for (int t = 0; t < steps; t++) {
-                y[t] = o.costPerStep[t] * 3600 / dt;
-                yMin = Math.min(yMin, y[t]);
-                yMax = Math.max(yMax, y[t]);
-            }
-            XYSeries series = chart.addSeries(o.name, x, y);
-            series.setMarker(SeriesMarkers.NONE);
-            series.setLineColor(colors[c++ % colors.length]);
-        }
-        double[] lpY = new double[steps];
-        for (int t = 0; t < steps; t++) {
-            lpY[t] = t < r.dropStep() ? r.lpBeforePerHour() : r.lpAfterPerHour();
-        }
-        yMin = Math.min(yMin, Math.min(r.lpBeforePerHour(), r.lpAfterPerHour()));
-        yMax = Math.max(yMax, Math.max(r.lpBeforePerHour(), r.lpAfterPerHour()));
-        XYSeries lp = chart.addSeries("LP optimum", x, lpY);
-        lp.setMarker(SeriesMarkers.NONE);
-        lp.setLineColor(Color.BLACK);
-        lp.setLineStyle(new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[] {6, 4}, 0));
-        double dropX = r.dropStep() * dt + dt / 2;
-        XYSeries mark = chart.addSeries(String.format("capacity drop: %s %s %,.0f -> %,.0f tok/s", r.settings().dropNode(),
-                r.settings().dropClass(), r.capacityBefore(), r.capacityAfter()), new double[] {dropX, dropX},
-                new double[] {yMin * 0.95, yMax * 1.02});
-        mark.setMarker(SeriesMarkers.NONE);
-        mark.setLineColor(Color.RED);
-        mark.setLineStyle(new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[] {3, 3}, 0));
-        Path parent = file.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
-        }
-        String name = file.toString();
-        String base = name.toLowerCase().endsWith(".png") ? name.substring(0, name.length() - 4) : name;
-        BitmapEncoder.saveBitmap(chart, base, BitmapEncoder.BitmapFormat.PNG);
+        out.printf("(unserved = rejected + shed + unrouted + queued at the end of the window, each at the class's"
+                + " penalty, $%.0f/M tokens by default, as the LP's objective prices what it sheds; latency = share of"
+                + " the served tokens over links within the class's limit)%n", s.unservedPenaltyPerMTokens());
     }
 }

@@ -9,37 +9,71 @@ import io.tokenflow.demo.router.NearestStrategy;
 import io.tokenflow.demo.router.OracleStrategy;
 import io.tokenflow.demo.router.RoutingStrategy;
 import io.tokenflow.demo.router.StaticCheapestStrategy;
-import io.tokenflow.market.clearing.MarketClearing;
-import io.tokenflow.market.clearing.SolverKind;
 import io.tokenflow.market.model.Demand;
+import io.tokenflow.market.model.MarketUpdate;
 import io.tokenflow.market.model.Scenario;
-import io.tokenflow.market.solution.ClearingResult;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
-/** One demo run: the three strategies over one trace, the capacity drop through the client, the LP optimum. */
+/**
+ * One demo run: the three strategies over one trace, the capacity drop (if any) through the client, and
+ * the LP optimum of the same window, at the scenario's mean demand and at the demand the trace drew.
+ */
 public final class DemoRun {
 
-    /** What to run. {@code dropFactor} scales the drop node × class capacity at {@code dropAtShare} of the window. */
-    public record Settings(Simulator.Config sim, String dropNode, String dropClass, double dropFactor, double dropAtShare,
-            double unservedPenaltyPerMTokens) {}
+    /** The drop node × class's capacity is scaled by {@code factor} at {@code atShare} of the window. */
+    public record CapacityDrop(String node, String classId, double factor, double atShare) {
+        public CapacityDrop {
+            if (!(factor >= 0) || !Double.isFinite(factor) || !(atShare >= 0 && atShare <= 1)) {
+                throw new IllegalArgumentException("a drop's factor must be finite and >= 0 and its time a share of"
+                        + " the window in [0, 1], got " + factor + " at " + atShare);
+            }
+        }
+    }
+
+    /** What to run; the penalty is the live market's default, given to every class without its own. */
+    public record Settings(Simulator.Config sim, Optional<CapacityDrop> drop, double unservedPenaltyPerMTokens) {}
 
     /** A price of the drop class per origin, before and after. */
     record PriceMove(String origin, double before, double after, String servedViaBefore, String servedViaAfter) {}
 
-    public record Result(Settings settings, Scenario scenario, List<Simulator.Outcome> outcomes, double lpBeforePerHour,
-            double lpAfterPerHour, double lpOptimumPerHour, int dropStep, double capacityBefore, double capacityAfter,
-            long versionBefore, long versionAfter, List<PriceMove> priceMoves) {
+    /**
+     * @param expectedBacklog per site × class the LP at the mean demand (the plan Route follows) loads to
+     *                        capacity, the backlog queueing alone leaves there at the end ({@link CriticalBacklog})
+     */
+    public record Result(Settings settings, Scenario scenario, List<Outcome> outcomes, LpWindow lpAtMeanDemand,
+            LpWindow lpAtTraceDemand, int dropStep, double capacityBefore, double capacityAfter, long versionBefore,
+            long versionAfter, List<PriceMove> priceMoves, Simulator.Replay replay, Map<String, Double> expectedBacklog) {
 
-        Simulator.Outcome outcome(String name) {
+        Outcome outcome(String name) {
             return outcomes.stream().filter(o -> o.name.equals(name)).findFirst().orElseThrow();
         }
 
         double perHour(double dollars) {
             return dollars * 3600 / settings.sim().windowSeconds();
+        }
+
+        /** Cost with penalty over the LP objective at the trace's demand: like with like. */
+        double toLp(Outcome o) {
+            return o.costWithPenalty() / lpAtTraceDemand.objective();
+        }
+
+        /** Tokens the strategy left queued at the end at the sites the plan loads to capacity. */
+        double queuedAtFullSites(Outcome o) {
+            return o.queuedAtEndBySite.entrySet().stream().filter(e -> expectedBacklog.containsKey(e.getKey()))
+                    .mapToDouble(Map.Entry::getValue).sum();
+        }
+
+        /** The penalty of the tokens the strategy left queued at the end, wherever they wait, $. */
+        double penaltyOfBacklog(Outcome o) {
+            return o.queuedAtEndBySite.entrySet().stream()
+                    .mapToDouble(e -> e.getValue() / 1e6 * scenario.workloadClass(e.getKey()
+                            .substring(e.getKey().indexOf('/') + 1)).unservedPenaltyPerMTokens().orElse(0))
+                    .sum();
         }
     }
 
@@ -47,37 +81,48 @@ public final class DemoRun {
 
     public static Result run(Scenario scenario, PricingOracleClient client, Settings settings, PrintWriter log) {
         Simulator.Config cfg = settings.sim();
-        CostModel costs = new CostModel(scenario);
+        // the live market's classes: every one may go unserved, at its own penalty or the default
+        Scenario priced = scenario.withClasses(
+                c -> c.mustServe() ? c.withUnservedPenalty(settings.unservedPenaltyPerMTokens()) : c);
+        CostModel costs = new CostModel(priced);
         awaitTable(client, 1, log);
         List<RoutingStrategy> strategies = List.of(new NearestStrategy(client),
                 new StaticCheapestStrategy(client, costs.processingTable()), new OracleStrategy(client));
-        int dropStep = (int) Math.round(cfg.steps() * settings.dropAtShare());
-        double capBefore = scenario.node(settings.dropNode()).capacityOf(settings.dropClass());
-        double capAfter = capBefore * settings.dropFactor();
-        List<String> origins = scenario.demand().stream().filter(d -> d.classId().equals(settings.dropClass()))
-                .map(Demand::origin).distinct().toList();
+        Optional<CapacityDrop> capacityDrop = settings.drop();
+        int dropStep = Math.min(cfg.steps(),
+                capacityDrop.map(d -> (int) Math.round(cfg.steps() * d.atShare())).orElse(cfg.steps()));
+        double capBefore = capacityDrop.map(d -> priced.node(d.node()).capacityOf(d.classId())).orElse(0.0);
+        double capAfter = capacityDrop.map(d -> capBefore * d.factor()).orElse(0.0);
         Map<String, OracleQuote> before = new LinkedHashMap<>();
         Map<String, OracleQuote> after = new LinkedHashMap<>();
-        long[] versions = new long[2];
-        Runnable push = () -> {
-            origins.forEach(o -> before.put(o, client.quote(o, settings.dropClass())));
-            versions[0] = client.tableStatus().version().orElse(0);
-            log.printf("t=%.0fs: UpdateCapacity(%s, %s, %.0f -> %.0f tok/s, wait_for_clear=true)%n",
-                    dropStep * cfg.stepSeconds(), settings.dropNode(), settings.dropClass(), capBefore, capAfter);
-            UpdateAck ack = client.updateCapacity(
-                    List.of(new CapacityChange(settings.dropNode(), settings.dropClass(), capAfter)), true);
-            awaitTable(client, ack.marketVersion(), log);
-            versions[1] = ack.marketVersion();
-            origins.forEach(o -> after.put(o, client.quote(o, settings.dropClass())));
-        };
-        Simulator.Drop drop = new Simulator.Drop(dropStep, settings.dropNode(), settings.dropClass(), capAfter, push);
-        List<Simulator.Outcome> outcomes = new Simulator(scenario, cfg).run(strategies, drop);
+        long[] versions = {client.tableStatus().version().orElse(0), client.tableStatus().version().orElse(0)};
+        Simulator.Drop drop = null;
+        List<String> origins = List.of();
+        if (capacityDrop.isPresent() && dropStep < cfg.steps()) {
+            CapacityDrop d = capacityDrop.get();
+            origins = priced.demand().stream().filter(x -> x.classId().equals(d.classId())).map(Demand::origin)
+                    .distinct().toList();
+            List<String> quoted = origins;
+            Runnable push = () -> {
+                quoted.forEach(o -> before.put(o, client.quote(o, d.classId())));
+                versions[0] = client.tableStatus().version().orElse(0);
+                log.printf("t=%.0fs: UpdateCapacity(%s, %s, %.0f -> %.0f tok/s, wait_for_clear=true)%n",
+                        dropStep * cfg.stepSeconds(), d.node(), d.classId(), capBefore, capAfter);
+                UpdateAck ack = client.updateCapacity(List.of(new CapacityChange(d.node(), d.classId(), capAfter)), true);
+                awaitTable(client, ack.marketVersion(), log);
+                versions[1] = ack.marketVersion();
+                quoted.forEach(o -> after.put(o, client.quote(o, d.classId())));
+            };
+            drop = new Simulator.Drop(dropStep, d.node(), d.classId(), capAfter, push);
+        }
+        Simulator.Replay replay = new Simulator(priced, cfg).run(strategies, drop);
 
-        Scenario priced = scenario.withClasses(
-                c -> c.mustServe() ? c.withUnservedPenalty(settings.unservedPenaltyPerMTokens()) : c);
-        double lpBefore = lp(priced);
-        double lpAfter = lp(priced.withCapacity(settings.dropNode(), settings.dropClass(), capAfter));
-        double lpOptimum = (lpBefore * dropStep + lpAfter * (cfg.steps() - dropStep)) / cfg.steps();
+        Scenario dropped = drop == null ? priced : priced.withCapacity(drop.node(), drop.classId(), capAfter);
+        double[] seconds = {dropStep * cfg.stepSeconds(), (cfg.steps() - dropStep) * cfg.stepSeconds()};
+        LpWindow atMean = new LpWindow(List.of(LpWindow.clear(priced, seconds[0]), LpWindow.clear(dropped, seconds[1])));
+        LpWindow atTrace = new LpWindow(List.of(
+                LpWindow.clear(withTraceDemand(priced, replay.requestedByHalf().get(0), seconds[0]), seconds[0]),
+                LpWindow.clear(withTraceDemand(dropped, replay.requestedByHalf().get(1), seconds[1]), seconds[1])));
         List<PriceMove> moves = new ArrayList<>();
         for (String o : origins) {
             OracleQuote b = before.get(o);
@@ -87,14 +132,21 @@ public final class DemoRun {
                         String.join(" -> ", b.path()), String.join(" -> ", a.path())));
             }
         }
-        return new Result(settings, scenario, outcomes, lpBefore, lpAfter, lpOptimum, dropStep, capBefore, capAfter,
-                versions[0], versions[1], moves);
+        return new Result(settings, priced, replay.outcomes(), atMean, atTrace, dropStep, capBefore, capAfter,
+                versions[0], versions[1], moves, replay, CriticalBacklog.expected(atMean, RequestSizes::of));
     }
 
-    private static double lp(Scenario scenario) {
-        ClearingResult r = MarketClearing.clearOnce(scenario, SolverKind.GLOP);
-        return r.objectivePerHour().orElseThrow(() -> new IllegalStateException("the LP of '" + scenario.name()
-                + "' did not clear: " + r.status()));
+    /** The scenario with each origin × class's demand set to the rate the trace drew over {@code seconds}. */
+    static Scenario withTraceDemand(Scenario scenario, Map<Simulator.OriginClass, Double> requested, double seconds) {
+        if (seconds <= 0) {
+            return scenario;
+        }
+        List<MarketUpdate> rates = new ArrayList<>();
+        for (Demand d : scenario.demand()) {
+            double tokens = requested.getOrDefault(new Simulator.OriginClass(d.origin(), d.classId()), 0.0);
+            rates.add(new MarketUpdate.DemandUpdate(d.origin(), d.classId(), tokens / seconds));
+        }
+        return scenario.withUpdates(rates);
     }
 
     /** Waits (up to 10 s) until the client's local table holds at least {@code version}. */

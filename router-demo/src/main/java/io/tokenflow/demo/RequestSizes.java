@@ -22,6 +22,12 @@ record RequestSizes(double min, double max) {
         return (min + max) / 2;
     }
 
+    /** E[size²] of {@link #draw}: whole numbers uniform on [min, max], variance ((max − min + 1)² − 1) / 12. */
+    double meanSquare() {
+        double n = max - min + 1;
+        return mean() * mean() + (n * n - 1) / 12;
+    }
+
     double draw(SplittableRandom random) {
         return Math.floor(min + random.nextDouble() * (max - min + 1));
     }

@@ -9,11 +9,11 @@ import io.tokenflow.market.model.Link;
 import io.tokenflow.market.model.Scenario;
 import io.tokenflow.market.model.WorkloadClass;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.function.Function;
 
 /**
@@ -23,15 +23,15 @@ import java.util.function.Function;
  *   <li>Time runs in steps of {@code stepSeconds}. Per step and origin × class with demand d tok/s,
  *       Poisson(d × step / mean size) requests arrive, sizes drawn per class ({@link RequestSizes});
  *       every strategy routes the same requests (ids {@code origin/class/step/i}).</li>
- *   <li>Each site × class processes up to capacity × step tokens a step, queue first. What is left
- *       waits in a queue bounded by {@code queueSeconds} × capacity; tokens beyond the bound are
- *       rejected (arrivals first). A site is <b>overloaded</b> when it rejected tokens of some class
- *       at some step (that is, its queue would have exceeded the bound).</li>
- *   <li>An accepted request costs tokens × (processing at the site + routing along its path), booked
- *       at the step it is accepted (queued tokens are served later at the same price). $/hr equivalent
- *       = cost over the window × 3600 / window.</li>
- *   <li>Served within latency: accepted tokens whose path uses only links within the class's limit
- *       (the paper's rule), as a share of all requested tokens.</li>
+ *   <li>Each site × class serves up to capacity × step tokens a step, oldest first ({@link SiteQueue}).
+ *       What is left waits in a queue bounded by {@code queueSeconds} × capacity; tokens beyond the
+ *       bound are rejected (the step's arrivals first). A site is <b>overloaded</b> when it rejected
+ *       tokens of some class at some step.</li>
+ *   <li>A request costs tokens × (processing at the site + routing along its path), booked when it is
+ *       served. Every token not served in the window (rejected, shed by the router, unrouted, or still
+ *       queued at the end) costs its class's unserved penalty, as in the LP's objective.</li>
+ *   <li>Served within latency: served tokens whose path uses only links within the class's limit
+ *       (the paper's rule), as a share of the served tokens.</li>
  *   <li>Links are not queues: a link whose average load over either half is above its capacity by
  *       more than 1 %, counted as the LP counts it (token-equivalent: tokens × the lightest class's
  *       GB per token; transfer-aware: GB), is reported as an overloaded link.</li>
@@ -57,39 +57,24 @@ public final class Simulator {
     /** A capacity change at a step: the node × class goes to {@code newTokensPerSecond}. */
     record Drop(int step, String node, String classId, double newTokensPerSecond, Runnable beforeStep) {}
 
-    /** What one strategy did. Tokens are tokens (not M); costs in $. */
-    static final class Outcome {
-        final String name;
-        final double[] costPerStep;
-        double cost;
-        double costBefore;
-        double costAfter;
-        double requestedTokens;
-        double acceptedTokens;
-        double withinLatencyTokens;
-        double rejectedTokens;
-        double unroutedTokens;
-        double queuedAtEnd;
-        double maxQueueSeconds;
-        final TreeSet<String> overloadedSites = new TreeSet<>();
-        final TreeSet<String> overloadedSiteClasses = new TreeSet<>();
-        final TreeSet<String> overloadedLinks = new TreeSet<>();
-        /** half (0 before the drop, 1 after) → origin → site → routed tokens, drop class only. */
-        final List<Map<String, Map<String, Double>>> dropClassShares = List.of(new TreeMap<>(), new TreeMap<>());
+    /** An origin × class of the trace. */
+    record OriginClass(String origin, String classId) {}
 
-        Outcome(String name, int steps) {
-            this.name = name;
-            this.costPerStep = new double[steps];
-        }
-    }
+    /**
+     * What the replay did: each strategy's outcome, and the tokens the trace requested per origin × class
+     * in each half (0 before the drop, 1 after; all in 0 without a drop), the same for every strategy.
+     */
+    record Replay(List<Outcome> outcomes, List<Map<OriginClass, Double>> requestedByHalf, int[] halfSteps) {}
 
     private final Scenario scenario;
     private final CostModel costs;
     private final Config config;
-
     private final Function<String, RequestSizes> sizesOf;
     private final boolean poisson;
+    /** ρ_k per class index, $/M tokens. */
+    private final double[] penalty;
 
+    /** @param scenario every class with its unserved penalty (the live market's: the default where it had none) */
     Simulator(Scenario scenario, Config config) {
         this(scenario, config, RequestSizes::of, true);
     }
@@ -101,9 +86,15 @@ public final class Simulator {
         this.config = config;
         this.sizesOf = sizesOf;
         this.poisson = poisson;
+        this.penalty = new double[scenario.classes().size()];
+        for (int k = 0; k < penalty.length; k++) {
+            WorkloadClass cls = scenario.classes().get(k);
+            penalty[k] = cls.unservedPenaltyPerMTokens().orElseThrow(() -> new IllegalArgumentException(
+                    "class '" + cls.id() + "' has no unserved penalty: the demo prices unserved tokens at it"));
+        }
     }
 
-    List<Outcome> run(List<RoutingStrategy> strategies, Drop drop) {
+    Replay run(List<RoutingStrategy> strategies, Drop drop) {
         List<ComputeNode> nodes = scenario.nodes();
         List<WorkloadClass> classes = scenario.classes();
         int nN = nodes.size();
@@ -117,27 +108,22 @@ public final class Simulator {
                 capacity[n][k] = nodes.get(n).capacityOf(classes.get(k).id());
             }
         }
-        List<Link> links = scenario.links();
-        Map<String, Integer> linkIndex = new TreeMap<>();
-        for (int i = 0; i < links.size(); i++) {
-            linkIndex.put(links.get(i).from() + '\u0000' + links.get(i).to(), i);
-        }
-        double[][][] linkGb = new double[nS][2][links.size()];
-        // as the LP counts link load: token-equivalent, every token weighs the lightest class's GB
-        // (B = W / a); transfer-aware, its own class's GB
-        double lightest = classes.stream().mapToDouble(WorkloadClass::gbPerMTokens).min().orElse(0);
-        double[] linkWeight = new double[nK];
-        for (int k = 0; k < nK; k++) {
-            linkWeight[k] = scenario.bandwidthModel() == BandwidthModel.TRANSFER_AWARE
-                    ? classes.get(k).gbPerMTokens() : lightest;
-        }
+        LinkLoad links = new LinkLoad(scenario, nS);
         int[] halfSteps = new int[2];
+        List<Map<OriginClass, Double>> requested = List.of(new LinkedHashMap<>(), new LinkedHashMap<>());
 
         List<Outcome> outcomes = new ArrayList<>();
         for (RoutingStrategy s : strategies) {
             outcomes.add(new Outcome(s.name(), steps));
         }
-        double[][][] queue = new double[nS][nN][nK];
+        SiteQueue[][][] queue = new SiteQueue[nS][nN][nK];
+        for (int s = 0; s < nS; s++) {
+            for (int n = 0; n < nN; n++) {
+                for (int k = 0; k < nK; k++) {
+                    queue[s][n][k] = new SiteQueue();
+                }
+            }
+        }
         double[][][] arrived = new double[nS][nN][nK];
         double[][][] arrivedCost = new double[nS][nN][nK];
         double[][][] arrivedWithin = new double[nS][nN][nK];
@@ -170,17 +156,28 @@ public final class Simulator {
                 double lambda = d.tokensPerSecond() * dt / sizes.mean();
                 long count = poisson ? RequestSizes.poisson(lambda, random) : Math.round(lambda);
                 String prefix = d.origin() + '/' + d.classId() + '/' + t + '/';
+                double requestedHere = 0;
                 for (long i = 0; i < count; i++) {
                     double tokens = sizes.draw(random);
+                    requestedHere += tokens;
                     String id = prefix + i;
                     for (int s = 0; s < nS; s++) {
                         Outcome o = outcomes.get(s);
                         o.requestedTokens += tokens;
                         RouteChoice choice = strategies.get(s).choose(d.origin(), d.classId(), id);
+                        if (choice != null && choice.shed()) {
+                            o.shedTokens += tokens;
+                            drop(o, t, half, k, tokens);
+                            if (k == dropClass) {
+                                o.dropClassShares.get(half).computeIfAbsent(d.origin(), x -> new TreeMap<>())
+                                        .merge(Outcome.SHED, tokens, Double::sum);
+                            }
+                            continue;
+                        }
                         double routing = choice == null ? Double.NaN : costs.routing(choice.path(), d.classId());
                         if (choice == null || Double.isNaN(routing) || !choice.path().get(0).equals(d.origin())) {
                             o.unroutedTokens += tokens;
-                            o.rejectedTokens += tokens;
+                            drop(o, t, half, k, tokens);
                             continue;
                         }
                         int n = scenario.nodeIndex(choice.site());
@@ -189,75 +186,108 @@ public final class Simulator {
                         if (costs.withinLatency(choice.path(), d.classId())) {
                             arrivedWithin[s][n][k] += tokens;
                         }
-                        List<String> path = choice.path();
-                        double gb = tokens / 1e6 * linkWeight[k];
-                        for (int h = 1; h < path.size(); h++) {
-                            linkGb[s][half][linkIndex.get(path.get(h - 1) + '\u0000' + path.get(h))] += gb;
-                        }
+                        links.carry(s, half, choice.path(), tokens, k);
                         if (k == dropClass) {
                             o.dropClassShares.get(half).computeIfAbsent(d.origin(), x -> new TreeMap<>())
                                     .merge(choice.site(), tokens, Double::sum);
                         }
                     }
                 }
+                requested.get(half).merge(new OriginClass(d.origin(), d.classId()), requestedHere, Double::sum);
             }
             for (int s = 0; s < nS; s++) {
                 Outcome o = outcomes.get(s);
-                double stepCost = 0;
                 for (int n = 0; n < nN; n++) {
                     for (int k = 0; k < nK; k++) {
-                        double a = arrived[s][n][k];
-                        double q = queue[s][n][k];
-                        double cap = capacity[n][k] * dt;
-                        double bound = capacity[n][k] * config.queueSeconds();
-                        double left = Math.max(0, q + a - cap);
-                        double excess = Math.max(0, left - bound);
-                        double rejectedArrivals = Math.min(a, excess);
-                        queue[s][n][k] = left - excess;
-                        if (excess > 0) {
-                            o.rejectedTokens += excess;
+                        SiteQueue.Step step = queue[s][n][k].step(arrived[s][n][k], arrivedCost[s][n][k],
+                                arrivedWithin[s][n][k], capacity[n][k] * dt, capacity[n][k] * config.queueSeconds());
+                        o.servedTokens += step.servedTokens();
+                        o.servedCost += step.servedCost();
+                        o.servedWithinLatencyTokens += step.servedWithinLatency();
+                        o.servedCostPerStep[t] += step.servedCost();
+                        o.costWithPenaltyByHalf[half] += step.servedCost();
+                        if (step.rejectedTokens() > 0) {
+                            o.rejectedTokens += step.rejectedTokens();
+                            drop(o, t, half, k, step.rejectedTokens());
                             o.overloadedSites.add(nodes.get(n).id());
                             o.overloadedSiteClasses.add(nodes.get(n).id() + "/" + classes.get(k).id());
                         }
                         if (capacity[n][k] > 0) {
-                            o.maxQueueSeconds = Math.max(o.maxQueueSeconds, queue[s][n][k] / capacity[n][k]);
-                        }
-                        if (a > 0) {
-                            double accepted = (a - rejectedArrivals) / a;
-                            stepCost += arrivedCost[s][n][k] * accepted;
-                            o.acceptedTokens += a - rejectedArrivals;
-                            o.withinLatencyTokens += arrivedWithin[s][n][k] * accepted;
+                            o.maxQueueSeconds = Math.max(o.maxQueueSeconds, queue[s][n][k].tokens() / capacity[n][k]);
                         }
                     }
                 }
-                o.costPerStep[t] = stepCost;
-                o.cost += stepCost;
-                if (half == 0) {
-                    o.costBefore += stepCost;
-                } else {
-                    o.costAfter += stepCost;
-                }
             }
         }
+        int lastHalf = drop != null && drop.step() < steps ? 1 : 0;
         for (int s = 0; s < nS; s++) {
             Outcome o = outcomes.get(s);
-            for (double[] row : queue[s]) {
-                for (double v : row) {
-                    o.queuedAtEnd += v;
+            for (int n = 0; n < nN; n++) {
+                for (int k = 0; k < nK; k++) {
+                    double waiting = queue[s][n][k].tokens();
+                    if (waiting > 0) {
+                        o.queuedAtEnd += waiting;
+                        o.queuedAtEndBySite.put(nodes.get(n).id() + "/" + classes.get(k).id(), waiting);
+                        drop(o, steps - 1, lastHalf, k, waiting);
+                    }
                 }
             }
+            o.overloadedLinks.addAll(links.overloaded(s, halfSteps, dt));
+        }
+        return new Replay(outcomes, requested, halfSteps);
+    }
+
+    /** Books {@code tokens} of class {@code k} as not served, at step {@code t}, at the class's penalty. */
+    private void drop(Outcome o, int t, int half, int k, double tokens) {
+        double p = tokens / 1e6 * penalty[k];
+        o.penalty += p;
+        o.penaltyPerStep[t] += p;
+        o.costWithPenaltyByHalf[half] += p;
+    }
+
+    /** GB carried per link and half, per strategy, as the LP counts link load. */
+    private static final class LinkLoad {
+        private final List<Link> links;
+        private final Map<String, Integer> index = new TreeMap<>();
+        private final double[][][] gb;
+        private final double[] weight;
+
+        LinkLoad(Scenario scenario, int strategies) {
+            links = scenario.links();
+            for (int i = 0; i < links.size(); i++) {
+                index.put(links.get(i).from() + '\u0000' + links.get(i).to(), i);
+            }
+            gb = new double[strategies][2][links.size()];
+            // token-equivalent: every token weighs the lightest class's GB (B = W / a); transfer-aware: its own
+            List<WorkloadClass> classes = scenario.classes();
+            double lightest = classes.stream().mapToDouble(WorkloadClass::gbPerMTokens).min().orElse(0);
+            weight = new double[classes.size()];
+            for (int k = 0; k < weight.length; k++) {
+                weight[k] = scenario.bandwidthModel() == BandwidthModel.TRANSFER_AWARE
+                        ? classes.get(k).gbPerMTokens() : lightest;
+            }
+        }
+
+        void carry(int s, int half, List<String> path, double tokens, int k) {
+            double load = tokens / 1e6 * weight[k];
+            for (int h = 1; h < path.size(); h++) {
+                gb[s][half][index.get(path.get(h - 1) + '\u0000' + path.get(h))] += load;
+            }
+        }
+
+        List<String> overloaded(int s, int[] halfSteps, double dt) {
+            java.util.TreeSet<String> out = new java.util.TreeSet<>();
             for (int h = 0; h < 2; h++) {
                 if (halfSteps[h] == 0) {
                     continue;
                 }
                 for (int i = 0; i < links.size(); i++) {
-                    double gbPerSecond = linkGb[s][h][i] / (halfSteps[h] * dt);
-                    if (gbPerSecond > links.get(i).capacityGbPerSecond() * 1.01) {
-                        o.overloadedLinks.add(links.get(i).from() + "->" + links.get(i).to());
+                    if (gb[s][h][i] / (halfSteps[h] * dt) > links.get(i).capacityGbPerSecond() * 1.01) {
+                        out.add(links.get(i).from() + "->" + links.get(i).to());
                     }
                 }
             }
+            return List.copyOf(out);
         }
-        return outcomes;
     }
 }

@@ -7,32 +7,72 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tokenflow.market.model.Scenario;
 import io.tokenflow.market.scenarios.EmbeddedScenarios;
+import io.tokenflow.market.scenarios.ScenarioOptions;
 import io.tokenflow.service.LeaderOracle;
 import io.tokenflow.service.OracleConfig;
 import java.io.PrintWriter;
+import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** The whole demo run against the real market in this JVM (no RPC): the goal figures on five-node. */
+/** The whole demo run against the real market in this JVM (no RPC), on short windows. */
 class DemoRunInProcessTest {
+    private static final OracleConfig CONFIG = OracleConfig.builder().build();
+
+    private static DemoRun.Result run(Scenario scenario, Optional<DemoRun.CapacityDrop> drop, int seconds, long seed) {
+        try (LeaderOracle oracle = LeaderOracle.start(scenario, CONFIG, new SimpleMeterRegistry())) {
+            DemoRun.Settings settings = new DemoRun.Settings(new Simulator.Config(seconds, 1, 5, seed), drop,
+                    CONFIG.defaultUnservedPenaltyPerMTokens());
+            return DemoRun.run(scenario, new InProcessOracleClient(oracle), settings,
+                    new PrintWriter(java.io.Writer.nullWriter()));
+        }
+    }
+
+    private static void assertEveryTokenAccountedFor(DemoRun.Result r) {
+        for (Outcome o : r.outcomes()) {
+            assertEquals(o.requestedTokens, o.servedTokens + o.unservedTokens(), 1e-6 * o.requestedTokens, o.name);
+        }
+    }
 
     @Test
-    void theOracleStrategyMatchesTheLpOptimumWithoutOverloadOnFiveNode() {
-        Scenario scenario = EmbeddedScenarios.get("five-node");
-        OracleConfig config = OracleConfig.builder().build();
-        try (LeaderOracle oracle = LeaderOracle.start(scenario, config, new SimpleMeterRegistry())) {
-            DemoRun.Settings settings = new DemoRun.Settings(new Simulator.Config(30, 1, 5, 7), "dallas", "image", 0.5,
-                    0.5, config.defaultUnservedPenaltyPerMTokens());
-            DemoRun.Result r = DemoRun.run(scenario, new InProcessOracleClient(oracle), settings,
-                    new PrintWriter(java.io.Writer.nullWriter()));
-            Simulator.Outcome o = r.outcome("oracle");
-            double ratio = r.perHour(o.cost) / r.lpOptimumPerHour();
-            assertTrue(ratio <= 1.01 && ratio >= 0.99, "oracle / LP = " + ratio);
-            assertTrue(o.overloadedSites.isEmpty(), "oracle overloaded " + o.overloadedSiteClasses);
-            assertEquals(0, o.rejectedTokens);
-            assertEquals(2, r.versionAfter());
-            assertTrue(r.lpAfterPerHour() > r.lpBeforePerHour());
-            assertFalse(r.outcome("nearest").overloadedSites.isEmpty(), "nearest should overload");
-            assertFalse(r.outcome("static-cheapest").overloadedSites.isEmpty(), "static-cheapest should overload");
+    void onFiveNodeWithADropTheOracleOverloadsNothingAndItsOnlyBacklogIsTheFullSitesQueueing() {
+        DemoRun.Result r = run(EmbeddedScenarios.get("five-node"),
+                Optional.of(new DemoRun.CapacityDrop("dallas", "image", 0.5, 0.5)), 30, 7);
+        assertEveryTokenAccountedFor(r);
+        Outcome o = r.outcome("oracle");
+        assertTrue(o.overloadedSites.isEmpty(), "oracle overloaded " + o.overloadedSiteClasses);
+        assertEquals(0, o.rejectedTokens + o.shedTokens + o.unroutedTokens, "five-node is not short: all is routed");
+        assertEquals(0, r.lpAtTraceDemand().shedTokens());
+        assertTrue(r.expectedBacklog().keySet().containsAll(o.queuedAtEndBySite.keySet()),
+                "the oracle leaves work queued only where the LP loads a site to capacity: " + o.queuedAtEndBySite);
+        assertEquals(o.queuedAtEnd * 1000 / 1e6, r.penaltyOfBacklog(o), 1e-9, "every class at the default penalty");
+        double aside = (o.costWithPenalty() - r.penaltyOfBacklog(o)) / r.lpAtTraceDemand().objective();
+        assertTrue(aside >= 0.98 && aside <= 1.02, "oracle / LP without the backlog's penalty = " + aside);
+        assertTrue(r.toLp(o) > aside, "the backlog is priced at the penalty");
+        assertEquals(2, r.versionAfter());
+        assertTrue(r.lpAtTraceDemand().halves().get(1).objectivePerHour()
+                > r.lpAtTraceDemand().halves().get(0).objectivePerHour(), "the drop makes serving dearer");
+        assertFalse(r.outcome("nearest").overloadedSites.isEmpty(), "nearest should overload");
+        assertFalse(r.outcome("static-cheapest").overloadedSites.isEmpty(), "static-cheapest should overload");
+    }
+
+    @Test
+    void onAShortMarketTheOracleShedsEachOriginsUnservedShareOfTheTraceAndOverloadsNothing() {
+        Scenario scenario = EmbeddedScenarios.get("five-node", ScenarioOptions.defaults().withScale(60));
+        DemoRun.Result r = run(scenario, Optional.empty(), 20, 11);
+        assertEveryTokenAccountedFor(r);
+        Outcome o = r.outcome("oracle");
+        assertTrue(o.overloadedSites.isEmpty(), "oracle overloaded " + o.overloadedSiteClasses);
+        assertEquals(0, o.rejectedTokens + o.unroutedTokens);
+        // what Route's shares of the market say to shed of the tokens the trace requested
+        double expected = 0;
+        try (LeaderOracle oracle = LeaderOracle.start(scenario, CONFIG, new SimpleMeterRegistry())) {
+            for (Map.Entry<Simulator.OriginClass, Double> e : r.replay().requestedByHalf().get(0).entrySet()) {
+                expected += e.getValue() * oracle.quote(e.getKey().origin(), e.getKey().classId()).unserved().share();
+            }
         }
+        assertTrue(expected > 0, "five-node at 60x is short");
+        assertEquals(expected, o.shedTokens, 0.05 * expected, "the oracle sheds the unserved share");
+        assertTrue(r.lpAtTraceDemand().shedTokens() > 0);
     }
 }

@@ -3,6 +3,7 @@ package io.tokenflow.demo;
 import io.tokenflow.client.AnswerSource;
 import io.tokenflow.client.CapacityChange;
 import io.tokenflow.client.DemandChange;
+import io.tokenflow.client.FeasibleSitesView;
 import io.tokenflow.client.MarketView;
 import io.tokenflow.client.PriceHistoryView;
 import io.tokenflow.client.OracleQuote;
@@ -13,7 +14,9 @@ import io.tokenflow.client.TableStatus;
 import io.tokenflow.client.UpdateAck;
 import io.tokenflow.market.model.MarketUpdate;
 import io.tokenflow.market.solution.NodePrice;
+import io.tokenflow.service.FeasibleSites;
 import io.tokenflow.service.LeaderOracle;
+import io.tokenflow.service.Quote;
 import io.tokenflow.service.RouteDecision;
 import io.tokenflow.service.UpdateReceipt;
 import java.time.Duration;
@@ -35,10 +38,13 @@ final class InProcessOracleClient implements PricingOracleClient {
 
     @Override
     public OracleQuote quote(String origin, String workloadClass) {
-        NodePrice p = oracle.quote(origin, workloadClass).price();
-        long v = oracle.state().version();
+        Quote q = oracle.quote(origin, workloadClass);
+        NodePrice p = q.price();
+        long v = q.state().version();
         return new OracleQuote(origin, workloadClass, p.price(), p.servingNode(), p.path(), p.energy(), p.scarcity(),
-                p.routing(), p.congestion(), p.unservedPenalty(), v, Instant.now(), false, AnswerSource.LOCAL_TABLE);
+                p.routing(), p.congestion(), p.unservedPenalty(), q.unserved().demandTokensPerSecond(),
+                q.unserved().unservedTokensPerSecond(), q.unserved().share(), v, Instant.now(), false,
+                AnswerSource.LOCAL_TABLE);
     }
 
     @Override
@@ -49,17 +55,21 @@ final class InProcessOracleClient implements PricingOracleClient {
     @Override
     public OracleRoute route(String origin, String workloadClass, String requestId, Collection<String> excludeNodes) {
         RouteDecision d = oracle.route(origin, workloadClass, requestId, excludeNodes);
-        return new OracleRoute(d.site(), d.path(), d.originPrice().price(), d.state().version(),
-                OracleRoute.Reason.valueOf(d.reason().name()), d.clearedShare(), false, AnswerSource.LOCAL_TABLE);
+        return new OracleRoute(d.site().orElse(""), d.path(), d.originPrice().price(), d.state().version(),
+                OracleRoute.Reason.valueOf(d.reason().name()), d.clearedShare(), d.latencyMs(),
+                d.hint().map(h -> OracleRoute.UnservedHint.valueOf(h.name())).orElse(OracleRoute.UnservedHint.NONE),
+                d.unserved().share(), false, AnswerSource.LOCAL_TABLE);
     }
 
     @Override
-    public List<OracleSite> feasibleSites(String origin, String workloadClass) {
-        return oracle.feasibleSites(origin, workloadClass).sites().stream()
+    public FeasibleSitesView feasibleSitesView(String origin, String workloadClass) {
+        FeasibleSites answer = oracle.feasibleSites(origin, workloadClass);
+        return new FeasibleSitesView(origin, workloadClass, answer.sites().stream()
                 .map(o -> new OracleSite(o.site().node(), o.site().path(), o.site().deliveredCost(),
                         o.site().sitePrice(), o.site().routing(), o.site().congestion(), o.site().latencyMs(),
                         o.clearedShare(), o.site().spareTokensPerSecond()))
-                .toList();
+                .toList(), answer.unserved().demandTokensPerSecond(), answer.unserved().unservedTokensPerSecond(),
+                answer.unserved().share(), answer.state().version(), answer.state().stale());
     }
 
     @Override

@@ -26,6 +26,7 @@ import io.tokenflow.api.v1.SettlementRecord;
 import io.tokenflow.api.v1.Shortfall;
 import io.tokenflow.api.v1.Site;
 import io.tokenflow.api.v1.Unserved;
+import io.tokenflow.api.v1.UnservedHint;
 import io.tokenflow.market.model.BandwidthModel;
 import io.tokenflow.market.model.ComputeNode;
 import io.tokenflow.market.model.LatencyScope;
@@ -35,8 +36,10 @@ import io.tokenflow.market.solution.ClassShortfall;
 import io.tokenflow.market.solution.ClearingResult;
 import io.tokenflow.market.solution.ClearingStatus;
 import io.tokenflow.market.solution.SettlementStatement;
+import io.tokenflow.market.solution.UnservedShare;
 import io.tokenflow.service.FeasibleSites;
 import io.tokenflow.service.MarketState;
+import io.tokenflow.service.OriginSplit;
 import io.tokenflow.service.PublishedMarket;
 import io.tokenflow.service.Quote;
 import io.tokenflow.service.RouteDecision;
@@ -66,12 +69,14 @@ final class ProtoMapping {
     static QuoteResponse quote(Quote quote, Clock clock) {
         MarketState state = quote.state();
         if (!state.stale()) {
-            return quote.quoted().encoded(p -> quoteMessage(p.price(), state).build());
+            return quote.quoted().encoded(p -> quoteMessage(p.price(), p.unserved(), state).build());
         }
-        return quoteMessage(quote.price(), state).setStale(true).setAge(duration(state.age(clock.instant()))).build();
+        return quoteMessage(quote.price(), quote.unserved(), state).setStale(true)
+                .setAge(duration(state.age(clock.instant()))).build();
     }
 
-    private static QuoteResponse.Builder quoteMessage(io.tokenflow.market.solution.NodePrice p, MarketState state) {
+    private static QuoteResponse.Builder quoteMessage(io.tokenflow.market.solution.NodePrice p, UnservedShare unserved,
+            MarketState state) {
         return QuoteResponse.newBuilder()
                 .setOrigin(p.node())
                 .setWorkloadClass(p.classId())
@@ -84,12 +89,15 @@ final class ProtoMapping {
                 .setCongestion(p.congestion())
                 .setUnservedPenalty(p.unservedPenalty())
                 .setMarketVersion(state.version())
-                .setClearedAt(timestamp(state.snapshot().clearedAt()));
+                .setClearedAt(timestamp(state.snapshot().clearedAt()))
+                .setDemandTokensPerSecond(unserved.demandTokensPerSecond())
+                .setUnservedTokensPerSecond(unserved.unservedTokensPerSecond())
+                .setUnservedShare(unserved.share());
     }
 
     static RouteResponse route(RouteDecision decision) {
         return RouteResponse.newBuilder()
-                .setServingNode(decision.site())
+                .setServingNode(decision.site().orElse(""))
                 .addAllPath(decision.path())
                 .setPricePerMTokens(decision.originPrice().price())
                 .setMarketVersion(decision.state().version())
@@ -98,7 +106,16 @@ final class ProtoMapping {
                 .setClearedShare(decision.clearedShare())
                 .setStale(decision.state().stale())
                 .setLatencyMs(decision.latencyMs())
+                .setUnservedHint(decision.hint().map(ProtoMapping::hint).orElse(UnservedHint.UNSERVED_HINT_UNSPECIFIED))
+                .setUnservedShare(decision.unserved().share())
                 .build();
+    }
+
+    private static UnservedHint hint(io.tokenflow.service.UnservedHint hint) {
+        return switch (hint) {
+            case SHED -> UnservedHint.UNSERVED_HINT_SHED;
+            case QUEUE -> UnservedHint.UNSERVED_HINT_QUEUE;
+        };
     }
 
     private static RouteReason reason(RouteDecision.Reason reason) {
@@ -109,6 +126,8 @@ final class ProtoMapping {
                 return RouteReason.ROUTE_REASON_MARGINAL_SITE;
             case CHEAPEST_REMAINING:
                 return RouteReason.ROUTE_REASON_CHEAPEST_REMAINING;
+            case UNSERVED:
+                return RouteReason.ROUTE_REASON_UNSERVED;
             default:
                 throw new IllegalArgumentException("unmapped route reason " + reason);
         }
@@ -119,7 +138,10 @@ final class ProtoMapping {
                 .setOrigin(answer.origin())
                 .setWorkloadClass(answer.classId())
                 .setMarketVersion(answer.state().version())
-                .setStale(answer.state().stale());
+                .setStale(answer.state().stale())
+                .setDemandTokensPerSecond(answer.unserved().demandTokensPerSecond())
+                .setUnservedTokensPerSecond(answer.unserved().unservedTokensPerSecond())
+                .setUnservedShare(answer.unserved().share());
         for (SiteOffer offer : answer.sites()) {
             io.tokenflow.market.solution.DeliverySite s = offer.site();
             out.addSites(Site.newBuilder()
@@ -168,10 +190,17 @@ final class ProtoMapping {
             if (!classIds.isEmpty() && !classIds.contains(cls.id())) {
                 continue;
             }
-            for (Map.Entry<String, List<io.tokenflow.market.solution.ServingShare>> e
-                    : market.servingSplit(state.snapshot(), cls.id()).entrySet()) {
-                ServingSplit.Builder split = ServingSplit.newBuilder().setOrigin(e.getKey()).setWorkloadClass(cls.id());
-                for (io.tokenflow.market.solution.ServingShare s : e.getValue()) {
+            for (OriginSplit origin : market.splits(state.snapshot(), cls.id()).values()) {
+                ServingSplit.Builder split = ServingSplit.newBuilder().setOrigin(origin.origin())
+                        .setWorkloadClass(cls.id())
+                        .setUnservedShare(origin.unserved().share())
+                        .setUnservedTokensPerSecond(origin.unserved().unservedTokensPerSecond())
+                        .setDemandTokensPerSecond(origin.unserved().demandTokensPerSecond())
+                        .setMarginalLatencyMs(origin.marginalLatencyMs());
+                if (origin.unserved().any()) {
+                    split.setUnservedHint(hint(origin.hint()));
+                }
+                for (io.tokenflow.market.solution.ServingShare s : origin.shares()) {
                     split.addShares(ServingShare.newBuilder().setNode(s.site()).addAllPath(s.path())
                             .setShare(s.share()).setTokensPerSecond(s.tokensPerSecond())
                             .setLatencyMs(s.latencyMs()));

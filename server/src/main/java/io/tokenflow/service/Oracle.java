@@ -62,6 +62,11 @@ public sealed interface Oracle extends AutoCloseable permits LeaderOracle, Repli
         return market().route(origin, classId, requestId, excludedNodes);
     }
 
+    /** @see PublishedMarket#splits */
+    default Map<String, OriginSplit> splits(MarketSnapshot snapshot, String classId) {
+        return market().splits(snapshot, classId);
+    }
+
     /** @see PublishedMarket#servingSplit */
     default Map<String, List<ServingShare>> servingSplit(MarketSnapshot snapshot, String classId) {
         return market().servingSplit(snapshot, classId);

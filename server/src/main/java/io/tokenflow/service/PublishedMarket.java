@@ -1,29 +1,21 @@
 package io.tokenflow.service;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
-import io.tokenflow.market.clearing.ClassNetwork;
 import io.tokenflow.market.clearing.SettlementLedger;
 import io.tokenflow.market.model.Scenario;
 import io.tokenflow.market.solution.ClearingResult;
-import io.tokenflow.market.solution.DeliverySite;
-import io.tokenflow.market.solution.NodePrice;
 import io.tokenflow.market.solution.ServingShare;
 import io.tokenflow.market.solution.SettlementStatement;
 import java.lang.System.Logger.Level;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -38,18 +30,12 @@ import java.util.function.Consumer;
  *
  * <p><b>Concurrency.</b> Readers take the state from one {@link AtomicReference} and never lock;
  * derived answers are computed once per version in Caffeine caches keyed by version, and class
- * networks once per topology. The writes ({@link #publish}, {@link #restate}) come from one writer at
- * a time, which the owning role guarantees (the leader's re-clear loop, the replica's lock); they run
- * on that writer's thread, and so do the listeners they call.
+ * networks once per topology ({@link VersionAnswers}). The writes ({@link #publish}, {@link #restate})
+ * come from one writer at a time, which the owning role guarantees (the leader's re-clear loop, the
+ * replica's lock); they run on that writer's thread, and so do the listeners they call.
  */
 public final class PublishedMarket {
     private static final System.Logger LOG = System.getLogger(PublishedMarket.class.getName());
-
-    private record PriceKey(long version, String origin, String classId) {}
-
-    private record SplitKey(long version, String classId) {}
-
-    private record NetworkKey(ClassNetwork.Topology topology, String classId) {}
 
     private final OracleConfig config;
     private final String noVersionYet;
@@ -58,7 +44,7 @@ public final class PublishedMarket {
     private final PriceHistory priceHistory;
     /** With {@code --data-dir}: every version, written before it is published; null: memory only. */
     private final MarketRecord record;
-    private final AnswerCaches caches;
+    private final VersionAnswers answers;
     private final List<Consumer<MarketState>> listeners = new CopyOnWriteArrayList<>();
     /** Guarded by itself, as is {@link #closed}: a wait registers, or sees the version, or sees the close. */
     private final TreeMap<Long, List<CompletableFuture<MarketState>>> waiters = new TreeMap<>();
@@ -85,7 +71,7 @@ public final class PublishedMarket {
         this.record = record;
         this.settlements = new SettlementHistory(config.settlementHistory());
         this.priceHistory = new PriceHistory(config.priceHistory());
-        this.caches = new AnswerCaches(config.cacheMaxEntries(), meters);
+        this.answers = new VersionAnswers(config.cacheMaxEntries(), meters);
         Gauge.builder("tokenflow.market.version", state, s -> s.get() == null ? 0 : s.get().version())
                 .description("The market version answers come from").register(meters);
         Gauge.builder("tokenflow.market.stale", state, s -> s.get() != null && s.get().stale() ? 1 : 0)
@@ -95,41 +81,6 @@ public final class PublishedMarket {
                         s -> s.get() == null ? 0 : s.get().age(config.clock().instant()).toNanos() / 1e9)
                 .baseUnit("seconds").description("Time since the version answers come from was cleared")
                 .register(meters);
-    }
-
-    /**
-     * The answers derived from a version, computed once and shared by every reader: prices per
-     * (version, origin, class), delivered-cost site lists per (version, origin, class), flow splits per
-     * (version, class), and class networks per (topology, class). Hit rates go to metrics.
-     */
-    private static final class AnswerCaches {
-        final Cache<PriceKey, QuotedPrice> prices;
-        final Cache<PriceKey, List<DeliverySite>> sites;
-        final Cache<SplitKey, Map<String, RouteTable>> splits;
-        final Cache<NetworkKey, ClassNetwork> networks;
-
-        AnswerCaches(long maxEntries, MeterRegistry meters) {
-            prices = cache("prices", maxEntries, meters);
-            sites = cache("sites", maxEntries, meters);
-            splits = cache("splits", maxEntries, meters);
-            networks = cache("class_networks", maxEntries, meters);
-        }
-
-        private static <K, V> Cache<K, V> cache(String name, long maxEntries, MeterRegistry meters) {
-            // maintenance runs on the reading thread: handing it to the common pool costs a thread wake-up
-            // per drain, which on a busy 2-core machine is dearer than the work itself
-            Cache<K, V> cache = Caffeine.newBuilder().maximumSize(maxEntries).executor(Runnable::run)
-                    .recordStats().build();
-            CaffeineCacheMetrics.monitor(meters, cache, "tokenflow." + name);
-            return cache;
-        }
-
-        /** Answers of superseded versions only serve readers that took the old state a moment ago. */
-        void dropSupersededVersions() {
-            prices.invalidateAll();
-            sites.invalidateAll();
-            splits.invalidateAll();
-        }
     }
 
     // ---- reads: never lock, never touch a solver ----
@@ -152,104 +103,48 @@ public final class PublishedMarket {
         return config;
     }
 
-    /** The price of one more M tokens of {@code classId} at {@code origin}. */
+    /** The price of one more M tokens of {@code classId} at {@code origin}, and how much of its demand goes unserved. */
     public Quote quote(String origin, String classId) {
-        MarketState current = state();
-        current.snapshot().requireKnown(origin, classId);
-        return new Quote(current, quoted(current.snapshot(), origin, classId));
-    }
-
-    private QuotedPrice quoted(MarketSnapshot snapshot, String origin, String classId) {
-        return caches.prices.get(new PriceKey(snapshot.version(), origin, classId),
-                k -> new QuotedPrice(snapshot.result().price(origin, classId)));
-    }
-
-    /** Every site {@code classId} may reach from {@code origin}, cheapest delivered cost first. */
-    public FeasibleSites feasibleSites(String origin, String classId) {
-        MarketState current = state();
-        MarketSnapshot snapshot = current.snapshot();
-        snapshot.requireKnown(origin, classId);
-        RouteTable table = splits(snapshot, classId).get(origin);
-        List<SiteOffer> offers = sites(snapshot, origin, classId).stream()
-                .map(site -> new SiteOffer(site, table == null ? 0 : table.shareOf(site.node())))
-                .toList();
-        return new FeasibleSites(current, origin, classId, offers);
+        return answers.quote(state(), origin, classId);
     }
 
     /**
-     * Where to send one request. Without exclusions the site is drawn from the cleared split by the
-     * request id, so over many requests each site gets its cleared share (and one id always the same
-     * site while the split holds); an origin that serves nothing of the class goes to its marginal
-     * unit's site. With exclusions, the cheapest remaining feasible site by delivered cost.
+     * Every site {@code classId} may reach from {@code origin}, cheapest delivered cost first, and how much of
+     * the origin's demand goes unserved.
+     */
+    public FeasibleSites feasibleSites(String origin, String classId) {
+        return answers.feasibleSites(state(), origin, classId);
+    }
+
+    /**
+     * Where to send one request. Without exclusions the answer is drawn from the cleared split by the
+     * request id, so over many requests each site gets its cleared share and the origin's unserved share
+     * of its demand is shed ({@link RouteDecision.Reason#UNSERVED}, with a hint), and one id always gets
+     * the same answer while the split holds; an origin without demand of the class goes to its marginal
+     * unit's site. With exclusions, an id that draws the unserved share is shed all the same; any other
+     * goes to the cheapest remaining feasible site with spare capacity in the cleared market, or is shed
+     * when every remaining site is full.
      *
      * @throws NoFeasibleSiteException if no site remains
      */
     public RouteDecision route(String origin, String classId, String requestId, Collection<String> excludedNodes) {
-        MarketState current = state();
-        MarketSnapshot snapshot = current.snapshot();
-        snapshot.requireKnown(origin, classId);
-        if (requestId == null || requestId.isEmpty()) {
-            throw new IllegalArgumentException("request_id must not be empty");
-        }
-        excludedNodes.forEach(snapshot::requireNode);
-        NodePrice price = quoted(snapshot, origin, classId).price();
-        RouteTable table = splits(snapshot, classId).get(origin);
-        if (excludedNodes.isEmpty() && table != null) {
-            ServingShare pick = table.pick(RequestHash.unitInterval(requestId));
-            return new RouteDecision(current, pick.site(), pick.path(), RouteDecision.Reason.CLEARED_SPLIT, price,
-                    deliveredCost(snapshot, origin, classId, pick.site()), pick.share(), pick.latencyMs());
-        }
-        if (excludedNodes.isEmpty() && price.servingNode().isPresent()) {
-            String site = price.servingNode().get();
-            return new RouteDecision(current, site, price.path(), RouteDecision.Reason.MARGINAL_SITE, price,
-                    deliveredCost(snapshot, origin, classId, site), 0, snapshot.analysis().latencyMs(price.path()));
-        }
-        Set<String> excluded = Set.copyOf(excludedNodes);
-        for (DeliverySite site : sites(snapshot, origin, classId)) {
-            if (!excluded.contains(site.node())) {
-                return new RouteDecision(current, site.node(), site.path(), RouteDecision.Reason.CHEAPEST_REMAINING,
-                        price, site.deliveredCost(), table == null ? 0 : table.shareOf(site.node()), site.latencyMs());
-            }
-        }
-        throw new NoFeasibleSiteException("no feasible site for origin '" + origin + "' class '" + classId + "'"
-                + (excluded.isEmpty() ? "" : " remains after excluding " + excludedNodes));
+        return answers.route(state(), origin, classId, requestId, excludedNodes);
     }
 
-    private double deliveredCost(MarketSnapshot snapshot, String origin, String classId, String site) {
-        return sites(snapshot, origin, classId).stream()
-                .filter(s -> s.node().equals(site))
-                .mapToDouble(DeliverySite::deliveredCost)
-                .findFirst()
-                .orElse(Double.NaN);
+    /**
+     * What Route draws from for one class in a snapshot: per origin (scenario order), its served shares, its
+     * unserved share and its marginal unit's latency.
+     */
+    public Map<String, OriginSplit> splits(MarketSnapshot snapshot, String classId) {
+        return answers.splits(snapshot, classId);
     }
 
-    private List<DeliverySite> sites(MarketSnapshot snapshot, String origin, String classId) {
-        return caches.sites.get(new PriceKey(snapshot.version(), origin, classId),
-                k -> snapshot.analysis().feasibleSites(network(snapshot, classId), origin));
-    }
-
-    private ClassNetwork network(MarketSnapshot snapshot, String classId) {
-        return caches.networks.get(new NetworkKey(snapshot.topology(), classId),
-                k -> ClassNetwork.of(snapshot.scenario(), classId));
-    }
-
-    private Map<String, RouteTable> splits(MarketSnapshot snapshot, String classId) {
-        return caches.splits.get(new SplitKey(snapshot.version(), classId), k -> {
-            Map<String, RouteTable> tables = new HashMap<>();
-            snapshot.analysis().servingSplit(classId).forEach((o, shares) -> tables.put(o, new RouteTable(shares)));
-            return Map.copyOf(tables);
-        });
-    }
-
-    /** The cleared split of one class in a snapshot: per origin (scenario order), its shares. */
+    /** The cleared split of one class in a snapshot: per origin serving some (scenario order), its shares. */
     public Map<String, List<ServingShare>> servingSplit(MarketSnapshot snapshot, String classId) {
-        snapshot.requireClass(classId);
-        Map<String, RouteTable> tables = splits(snapshot, classId);
         Map<String, List<ServingShare>> out = new LinkedHashMap<>();
-        snapshot.scenario().nodes().forEach(n -> {
-            RouteTable t = tables.get(n.id());
-            if (t != null) {
-                out.put(n.id(), t.shares());
+        splits(snapshot, classId).forEach((origin, split) -> {
+            if (!split.shares().isEmpty()) {
+                out.put(origin, split.shares());
             }
         });
         return out;
@@ -403,7 +298,7 @@ public final class PublishedMarket {
         priceHistory.add(version, clearedAt, scenario, result, causes);
         MarketState next = new MarketState(snapshot, Optional.empty());
         state.set(next);
-        caches.dropSupersededVersions();
+        answers.dropSupersededVersions();
         List<CompletableFuture<MarketState>> ready = new ArrayList<>();
         synchronized (waiters) {
             Map<Long, List<CompletableFuture<MarketState>>> due = waiters.headMap(version, true);

@@ -42,6 +42,7 @@ import io.tokenflow.api.v1.QuoteResponse;
 import io.tokenflow.api.v1.RouteReason;
 import io.tokenflow.api.v1.RouteRequest;
 import io.tokenflow.api.v1.RouteResponse;
+import io.tokenflow.api.v1.UnservedHint;
 import io.tokenflow.api.v1.ServingSplit;
 import io.tokenflow.api.v1.SettlementRecord;
 import io.tokenflow.api.v1.Site;
@@ -157,9 +158,13 @@ class PricingOracleGrpcServiceTest {
         assertNotEquals(r.getServingNode(), failover.getServingNode());
         FeasibleSitesResponse sites = stub.feasibleSites(FeasibleSitesRequest.newBuilder().setOrigin("silicon-valley")
                 .setWorkloadClass("image").build());
+        // the cheapest remaining site that the cleared market leaves room in
         Site expected = sites.getSitesList().stream().filter(s -> !s.getNode().equals(r.getServingNode()))
-                .findFirst().orElseThrow();
+                .filter(s -> s.getSpareTokensPerSecond() > 0.1).findFirst().orElseThrow();
         assertEquals(expected.getNode(), failover.getServingNode());
+        assertEquals(expected.getLatencyMs(), failover.getLatencyMs());
+        assertEquals(UnservedHint.UNSERVED_HINT_UNSPECIFIED, failover.getUnservedHint());
+        assertEquals(0, failover.getUnservedShare());
 
         assertStatus(Status.Code.INVALID_ARGUMENT, "request_id must not be empty", () -> stub.route(
                 RouteRequest.newBuilder().setOrigin("dallas").setWorkloadClass("chat").build()));

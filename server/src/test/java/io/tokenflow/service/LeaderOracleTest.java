@@ -203,6 +203,12 @@ class LeaderOracleTest {
                 .filter(d -> d.classId().equals("image")).mapToDouble(d -> d.tokensPerSecond()).sum();
         assertEquals(imageDemand, state.snapshot().result().unserved().stream()
                 .filter(u -> u.classId().equals("image")).mapToDouble(u -> u.tokensPerSecond()).sum(), 1e-6);
-        assertThrows(NoFeasibleSiteException.class, () -> oracle.route("dallas", "image", "r", List.of()));
+        // all of dallas's image goes unserved: Route sheds every request (image may wait: queue), excluded or not
+        for (List<String> excluded : List.of(List.<String>of(), List.of("dallas"))) {
+            RouteDecision shed = oracle.route("dallas", "image", "r", excluded);
+            assertEquals(RouteDecision.Reason.UNSERVED, shed.reason());
+            assertEquals(1.0, shed.unserved().share());
+            assertEquals(java.util.Optional.of(UnservedHint.QUEUE), shed.hint());
+        }
     }
 }

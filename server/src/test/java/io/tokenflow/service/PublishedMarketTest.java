@@ -92,7 +92,7 @@ class PublishedMarketTest {
                 for (int i = 0; i < 10_000; i++) {
                     RouteDecision d = oracle.route(e.getKey(), cls.id(), "req-" + i, List.of());
                     assertEquals(RouteDecision.Reason.CLEARED_SPLIT, d.reason());
-                    counts.merge(d.site(), 1, Integer::sum);
+                    counts.merge(d.site().orElseThrow(), 1, Integer::sum);
                 }
                 for (ServingShare share : e.getValue()) {
                     assertEquals(share.share(), counts.getOrDefault(share.site(), 0) / 10_000.0, 0.02,
@@ -105,6 +105,7 @@ class PublishedMarketTest {
         RouteDecision once = oracle.route("dallas", "chat", "the-same-id", List.of());
         for (int i = 0; i < 10; i++) {
             assertEquals(once.site(), oracle.route("dallas", "chat", "the-same-id", List.of()).site());
+            assertEquals(once.latencyMs(), oracle.route("dallas", "chat", "the-same-id", List.of()).latencyMs());
         }
     }
 
@@ -118,8 +119,19 @@ class PublishedMarketTest {
                 "the cheapest site delivers at the quote");
         RouteDecision failover = oracle.route("silicon-valley", "image", "r1", List.of(cheapest.node()));
         assertEquals(RouteDecision.Reason.CHEAPEST_REMAINING, failover.reason());
-        assertEquals(sites.get(1).site().node(), failover.site());
-        assertEquals(sites.get(1).site().deliveredCost(), failover.deliveredCost());
+        // a full site (no spare capacity in the cleared market) would only queue what is rerouted to it
+        DeliverySite roomy = sites.stream().skip(1).map(SiteOffer::site).filter(DeliverySite::hasSpareCapacity)
+                .findFirst().orElseThrow();
+        assertTrue(sites.get(1).site().deliveredCost() <= roomy.deliveredCost());
+        assertEquals(Optional.of(roomy.node()), failover.site());
+        assertEquals(roomy.deliveredCost(), failover.deliveredCost());
+        assertEquals(roomy.latencyMs(), failover.latencyMs());
+        List<String> roomyOnes = sites.stream().map(SiteOffer::site).filter(DeliverySite::hasSpareCapacity)
+                .map(DeliverySite::node).toList();
+        RouteDecision full = oracle.route("silicon-valley", "image", "r1", roomyOnes);
+        assertEquals(RouteDecision.Reason.UNSERVED, full.reason(), "sites remain, but none with room: shed");
+        assertEquals(Optional.empty(), full.site());
+        assertEquals(Optional.of(UnservedHint.QUEUE), full.hint(), "image has no latency limit");
         List<String> all = sites.stream().map(s -> s.site().node()).toList();
         NoFeasibleSiteException none = assertThrows(NoFeasibleSiteException.class,
                 () -> oracle.route("silicon-valley", "image", "r1", all));

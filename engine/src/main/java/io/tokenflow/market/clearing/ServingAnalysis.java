@@ -9,6 +9,7 @@ import io.tokenflow.market.solution.PathFlow;
 import io.tokenflow.market.solution.ProcessingLevel;
 import io.tokenflow.market.solution.ServingShare;
 import io.tokenflow.market.solution.UnservedDemand;
+import io.tokenflow.market.solution.UnservedShare;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -33,8 +34,10 @@ public final class ServingAnalysis {
     /** x_j,k and μ_j,k, tokens/s and $/M tokens. */
     private final double[][] processed;
     private final double[][] scarcity;
-    /** Served demand d − y, tokens/s. */
+    /** Demand d, served demand d − y and unserved demand y (at most d), tokens/s. */
+    private final double[][] demand;
     private final double[][] served;
+    private final double[][] unserved;
     /** f_a,k, tokens/s. */
     private final double[][] flow;
     private final List<PathFlow> pathFlows;
@@ -63,11 +66,15 @@ public final class ServingAnalysis {
             processed[j][k] = p.tokensPerSecond();
             scarcity[j][k] = p.scarcityRent();
         }
+        demand = scenario.demandTable();
         served = scenario.demandTable();
+        unserved = new double[co.nodeCount][co.classCount];
         for (UnservedDemand u : result.unserved()) {
             int j = scenario.nodeIndex(u.node());
             int k = scenario.classIndex(u.classId());
-            served[j][k] = Math.max(0, served[j][k] - u.tokensPerSecond());
+            // the solver may leave y a rounding above d: what goes unserved is never more than the demand
+            unserved[j][k] = Math.min(served[j][k], Math.max(0, u.tokensPerSecond()));
+            served[j][k] = served[j][k] - unserved[j][k];
         }
         flow = new double[co.linkCount][co.classCount];
         for (ArcFlow f : result.flows()) {
@@ -152,6 +159,17 @@ public final class ServingAnalysis {
                 .thenComparingDouble(DeliverySite::latencyMs)
                 .thenComparingInt(site -> position.get(site.node())));
         return List.copyOf(sites);
+    }
+
+    /**
+     * The demand of {@code classId} at {@code origin} and how much of it the clearing leaves unserved.
+     *
+     * @throws io.tokenflow.market.model.UnknownIdException if the origin or class is unknown
+     */
+    public UnservedShare unserved(String origin, String classId) {
+        int j = scenario.nodeIndex(origin);
+        int k = scenario.classIndex(classId);
+        return new UnservedShare(origin, classId, demand[j][k], unserved[j][k]);
     }
 
     /**

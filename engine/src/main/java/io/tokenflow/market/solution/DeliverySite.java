@@ -38,6 +38,14 @@ public record DeliverySite(
         return energy + scarcity;
     }
 
+    /**
+     * Whether the cleared market leaves capacity at the site for more of the class: above 0.1 tokens/s, the
+     * clearing's threshold of activity (less is solver rounding on a full site).
+     */
+    public boolean hasSpareCapacity() {
+        return spareTokensPerSecond > 0.1;
+    }
+
     /** Site price plus routing and congestion along the path, $/M tokens. */
     public double deliveredCost() {
         return energy + scarcity + routing + congestion;

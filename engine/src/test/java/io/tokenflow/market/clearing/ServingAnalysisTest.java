@@ -17,6 +17,7 @@ import io.tokenflow.market.solution.NodePrice;
 import io.tokenflow.market.solution.ServingShare;
 import io.tokenflow.market.solution.SettlementStatement;
 import io.tokenflow.market.solution.UnservedDemand;
+import io.tokenflow.market.solution.UnservedShare;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -75,6 +76,7 @@ class ServingAnalysisTest {
         assertTrue(result.optimal(), name + " should clear");
         ServingAnalysis analysis = new ServingAnalysis(scenario, result);
         double[][] served = servedDemand(scenario, result);
+        double[][] demand = scenario.demandTable();
         for (int k = 0; k < scenario.classes().size(); k++) {
             String cls = scenario.classes().get(k).id();
             ClassNetwork network = ClassNetwork.of(scenario, cls);
@@ -109,6 +111,15 @@ class ServingAnalysisTest {
                 assertEquals(served[o][k], tokens, flowTol, name + " " + origin + "/" + cls + " split covers its served demand");
                 if (!shares.isEmpty()) {
                     assertEquals(1.0, shares.stream().mapToDouble(ServingShare::share).sum(), 1e-9);
+                }
+                UnservedShare unserved = analysis.unserved(origin, cls);
+                assertEquals(demand[o][k], unserved.demandTokensPerSecond(), name + " " + origin + "/" + cls);
+                assertEquals(demand[o][k] - served[o][k], unserved.unservedTokensPerSecond(), flowTol,
+                        name + " " + origin + "/" + cls + " unserved as the result says");
+                if (unserved.any()) {
+                    assertEquals(unserved.unservedTokensPerSecond() / demand[o][k], unserved.share(), 1e-15);
+                    assertEquals(scenario.classes().get(k).unservedPenaltyPerMTokens().getAsDouble(), price.price(),
+                            tol, name + " " + origin + "/" + cls + " leaves demand unserved, so its price is the penalty");
                 }
                 for (ServingShare share : shares) {
                     intoSite.merge(share.site(), share.tokensPerSecond(), Double::sum);

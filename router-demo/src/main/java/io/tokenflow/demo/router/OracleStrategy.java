@@ -6,8 +6,12 @@ import io.tokenflow.client.PricingOracleClient;
 
 /**
  * The oracle's Route: SDK {@code route(origin, class, requestId)}, which draws the site from the
- * cleared flow split by the request id (locally, from the SDK's WatchPrices table). Follows every new
- * version by itself.
+ * cleared flow split by the request id (locally, from the SDK's WatchPrices table) and sheds the share
+ * of the origin's demand the market leaves unserved. Follows every new version by itself.
+ *
+ * <p>A shed request is dropped whatever the hint: a QUEUE hint lets a request wait at the origin for a
+ * later version that serves it, but within the demo's window the shortage does not lift (the only new
+ * version, the capacity drop, deepens it), so a held request would go unserved all the same.
  */
 public final class OracleStrategy implements RoutingStrategy {
     private final PricingOracleClient client;
@@ -25,7 +29,7 @@ public final class OracleStrategy implements RoutingStrategy {
     public RouteChoice choose(String origin, String workloadClass, String requestId) {
         try {
             OracleRoute route = client.route(origin, workloadClass, requestId);
-            return new RouteChoice(route.servingNode(), route.path());
+            return route.served() ? new RouteChoice(route.servingNode(), route.path()) : RouteChoice.shedding();
         } catch (OracleException e) {
             return null;
         }

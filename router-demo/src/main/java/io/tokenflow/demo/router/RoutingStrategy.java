@@ -9,7 +9,8 @@ public interface RoutingStrategy {
     /**
      * Where to send one request.
      *
-     * @return the site and the path to it, or {@code null} when the strategy knows no feasible site
+     * @return the site and the path to it, {@link RouteChoice#shedding()} to drop the request, or {@code null}
+     *         when the strategy knows no feasible site
      */
     RouteChoice choose(String origin, String workloadClass, String requestId);
 

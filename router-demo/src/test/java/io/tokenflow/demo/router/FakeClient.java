@@ -2,6 +2,7 @@ package io.tokenflow.demo.router;
 
 import io.tokenflow.client.CapacityChange;
 import io.tokenflow.client.DemandChange;
+import io.tokenflow.client.FeasibleSitesView;
 import io.tokenflow.client.MarketView;
 import io.tokenflow.client.PriceHistoryView;
 import io.tokenflow.client.OracleQuote;
@@ -17,7 +18,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** A scripted client: fixed site lists per origin/class, routes answered by a function; counts calls. */
+/**
+ * A scripted client: fixed site lists per origin/class, every route to {@code routeTo} (empty: the
+ * oracle sheds the request); counts calls.
+ */
 final class FakeClient implements PricingOracleClient {
     final Map<String, List<OracleSite>> sites = new HashMap<>();
     final List<String> routed = new ArrayList<>();
@@ -29,17 +33,22 @@ final class FakeClient implements PricingOracleClient {
     }
 
     @Override
-    public List<OracleSite> feasibleSites(String origin, String workloadClass) {
+    public FeasibleSitesView feasibleSitesView(String origin, String workloadClass) {
         feasibleCalls++;
-        return sites.getOrDefault(origin + "/" + workloadClass, List.of());
+        return new FeasibleSitesView(origin, workloadClass, sites.getOrDefault(origin + "/" + workloadClass, List.of()),
+                0, 0, 0, 1, false);
     }
 
     @Override
     public OracleRoute route(String origin, String workloadClass, String requestId) {
         routed.add(requestId);
+        if (routeTo.isEmpty()) {
+            return new OracleRoute("", List.of(), 1000, 1, OracleRoute.Reason.UNSERVED, 0, 0,
+                    OracleRoute.UnservedHint.SHED, 0.25, false, AnswerSource.LOCAL_TABLE);
+        }
         List<String> path = origin.equals(routeTo) ? List.of(origin) : List.of(origin, routeTo);
-        return new OracleRoute(routeTo, path, 1.0, 1, OracleRoute.Reason.CLEARED_SPLIT, 1, false,
-                AnswerSource.LOCAL_TABLE);
+        return new OracleRoute(routeTo, path, 1.0, 1, OracleRoute.Reason.CLEARED_SPLIT, 1, 12,
+                OracleRoute.UnservedHint.NONE, 0, false, AnswerSource.LOCAL_TABLE);
     }
 
     @Override

@@ -2,6 +2,8 @@ package io.tokenflow.demo.router;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
@@ -57,5 +59,16 @@ class StrategiesTest {
         assertEquals(new RouteChoice("b", List.of("x", "b")), s.choose("x", "chat", "req-17"));
         assertEquals(List.of("req-17"), c.routed);
         assertEquals("oracle", s.name());
+        c.routeTo = ""; // the oracle sheds it
+        assertEquals(RouteChoice.shedding(), s.choose("x", "chat", "req-18"));
+        assertTrue(s.choose("x", "chat", "req-18").shed());
+    }
+
+    @Test
+    void aShedChoiceHasNoSiteAndAServedOneEndsAtItsSite() {
+        assertEquals("", RouteChoice.shedding().site());
+        assertEquals(List.of(), RouteChoice.shedding().path());
+        assertThrows(IllegalArgumentException.class, () -> new RouteChoice("b", List.of("x", "c")));
+        assertThrows(IllegalArgumentException.class, () -> new RouteChoice("b", List.of("x", "b"), true));
     }
 }
