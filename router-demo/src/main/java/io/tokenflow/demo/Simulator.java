@@ -2,6 +2,7 @@ package io.tokenflow.demo;
 
 import io.tokenflow.demo.router.RouteChoice;
 import io.tokenflow.demo.router.RoutingStrategy;
+import io.tokenflow.demo.router.SitePushBack;
 import io.tokenflow.market.model.BandwidthModel;
 import io.tokenflow.market.model.ComputeNode;
 import io.tokenflow.market.model.Demand;
@@ -128,6 +129,16 @@ public final class Simulator {
         double[][][] arrivedCost = new double[nS][nN][nK];
         double[][][] arrivedWithin = new double[nS][nN][nK];
         SplittableRandom random = new SplittableRandom(config.seed());
+        // a site is busy once its queue and this step's arrivals reach one step of its capacity
+        SitePushBack[] pushBack = new SitePushBack[nS];
+        for (int s = 0; s < nS; s++) {
+            final int strategy = s;
+            pushBack[s] = (node, classId) -> {
+                int n = scenario.nodeIndex(node);
+                int k = scenario.classIndex(classId);
+                return queue[strategy][n][k].tokens() + arrived[strategy][n][k] >= capacity[n][k] * dt;
+            };
+        }
         int dropClass = drop == null ? -1 : scenario.classIndex(drop.classId());
 
         for (int t = 0; t < steps; t++) {
@@ -164,7 +175,7 @@ public final class Simulator {
                     for (int s = 0; s < nS; s++) {
                         Outcome o = outcomes.get(s);
                         o.requestedTokens += tokens;
-                        RouteChoice choice = strategies.get(s).choose(d.origin(), d.classId(), id);
+                        RouteChoice choice = strategies.get(s).choose(d.origin(), d.classId(), id, pushBack[s]);
                         if (choice != null && choice.shed()) {
                             o.shedTokens += tokens;
                             drop(o, t, half, k, tokens);

@@ -14,6 +14,14 @@ public interface RoutingStrategy {
      */
     RouteChoice choose(String origin, String workloadClass, String requestId);
 
+    /**
+     * As {@link #choose(String, String, String)}, hearing the sites' push-back; a strategy that does not
+     * listen (a static table) need not override it.
+     */
+    default RouteChoice choose(String origin, String workloadClass, String requestId, SitePushBack pushBack) {
+        return choose(origin, workloadClass, requestId);
+    }
+
     /** Called after the market published a new version; strategies that follow the market re-read it. */
     default void onNewVersion() {}
 }

@@ -65,6 +65,32 @@ class StrategiesTest {
     }
 
     @Test
+    void aBusySiteSpillsToTheCheapestRemainingSiteWithRoomUnlessThatIsBusyToo() {
+        FakeClient c = client();
+        OracleStrategy s = new OracleStrategy(c);
+        java.util.Set<String> busy = new java.util.HashSet<>();
+        SitePushBack pushBack = (node, cls) -> busy.contains(node + "/" + cls);
+        assertEquals(new RouteChoice("b", List.of("x", "b")), s.choose("x", "chat", "r1", pushBack));
+        assertEquals(List.of(), c.excluded, "a site with room is not asked again");
+        busy.add("b/chat");
+        assertEquals(new RouteChoice("c", List.of("x", "c")), s.choose("x", "chat", "r2", pushBack));
+        assertEquals(List.of(List.of("b")), c.excluded);
+        assertEquals(new RouteChoice("b", List.of("x", "b")), s.choose("x", "image", "r3", pushBack),
+                "busy for chat only");
+        busy.add("c/chat"); // the spill site is busy too, and so is every next one: wait at the drawn one
+        assertEquals(new RouteChoice("b", List.of("x", "b")), s.choose("x", "chat", "r4", pushBack));
+        assertEquals(List.of(List.of("b"), List.of("b"), List.of("b", "c"), List.of("b", "c", "c")), c.excluded,
+                "each busy site is excluded in turn, at most " + OracleStrategy.MAX_SPILLS);
+        busy.remove("c/chat");
+        c.spillTo = ""; // no remaining site has room in the cleared market
+        assertEquals(new RouteChoice("b", List.of("x", "b")), s.choose("x", "chat", "r5", pushBack));
+        c.routeTo = ""; // a shed draw is shed, busy or not
+        assertTrue(s.choose("x", "chat", "r6", pushBack).shed());
+        assertEquals(new RouteChoice("b", List.of("x", "b")), new OracleStrategy(client())
+                .choose("x", "chat", "r7"), "without push-back: the drawn site");
+    }
+
+    @Test
     void aShedChoiceHasNoSiteAndAServedOneEndsAtItsSite() {
         assertEquals("", RouteChoice.shedding().site());
         assertEquals(List.of(), RouteChoice.shedding().path());
