@@ -35,7 +35,7 @@ class DemoRunInProcessTest {
     }
 
     @Test
-    void onFiveNodeWithADropTheOracleOverloadsNothingAndItsOnlyBacklogIsTheFullSitesQueueing() {
+    void onFiveNodeWithADropTheOracleOverloadsNothingAndSpillsBusyMomentsInsteadOfQueueing() {
         DemoRun.Result r = run(EmbeddedScenarios.get("five-node"),
                 Optional.of(new DemoRun.CapacityDrop("dallas", "image", 0.5, 0.5)), 30, 7);
         assertEveryTokenAccountedFor(r);
@@ -46,9 +46,14 @@ class DemoRunInProcessTest {
         assertTrue(r.expectedBacklog().keySet().containsAll(o.queuedAtEndBySite.keySet()),
                 "the oracle leaves work queued only where the LP loads a site to capacity: " + o.queuedAtEndBySite);
         assertEquals(o.queuedAtEnd * 1000 / 1e6, r.penaltyOfBacklog(o), 1e-9, "every class at the default penalty");
+        // a router that sends full sites exactly their share leaves about this much there (a random walk);
+        // push-back spills the busy moments to sites with room, so little is left and the cost stays near the LP's
+        double randomWalk = r.expectedBacklog().values().stream().mapToDouble(Double::doubleValue).sum();
+        assertTrue(o.queuedAtEnd < 0.1 * randomWalk, o.queuedAtEnd + " tokens left queued, a random walk leaves "
+                + randomWalk);
         double aside = (o.costWithPenalty() - r.penaltyOfBacklog(o)) / r.lpAtTraceDemand().objective();
-        assertTrue(aside >= 0.98 && aside <= 1.02, "oracle / LP without the backlog's penalty = " + aside);
-        assertTrue(r.toLp(o) > aside, "the backlog is priced at the penalty");
+        assertTrue(r.toLp(o) >= aside, "the backlog is priced at the penalty");
+        assertTrue(r.toLp(o) >= 0.99 && r.toLp(o) <= 1.04, "oracle / LP like with like = " + r.toLp(o));
         assertEquals(2, r.versionAfter());
         assertTrue(r.lpAtTraceDemand().halves().get(1).objectivePerHour()
                 > r.lpAtTraceDemand().halves().get(0).objectivePerHour(), "the drop makes serving dearer");
