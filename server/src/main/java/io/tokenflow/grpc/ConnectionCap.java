@@ -2,15 +2,22 @@ package io.tokenflow.grpc;
 
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.netty.shaded.io.netty.channel.Channel;
+import io.grpc.netty.shaded.io.netty.channel.ChannelHandler;
+import io.grpc.netty.shaded.io.netty.channel.ChannelHandlerContext;
+import io.grpc.netty.shaded.io.netty.channel.ChannelInboundHandlerAdapter;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.ServerChannel;
+import io.grpc.netty.shaded.io.netty.channel.epoll.Epoll;
+import io.grpc.netty.shaded.io.netty.channel.epoll.EpollEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.epoll.EpollServerSocketChannel;
 import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
+import java.util.function.Supplier;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.lang.System.Logger.Level;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -22,9 +29,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * bounds what callers can hold open.
  *
  * <p>How: grpc-java has no hook that closes a transport, so the cap sits where connections are accepted:
- * the server's listening channel counts the connections it hands out and closes, unregistered, those
- * over the cap; each admitted one gives its place back when it closes. That needs the server's own NIO
- * event loops ({@link #applyTo}); {@link #close} shuts them down once the server has stopped. Counted in
+ * a handler in the listening channel's pipeline, ahead of the acceptor that registers each new connection,
+ * counts the connections it passes on and closes, unregistered, those over the cap; each admitted one gives
+ * its place back when it closes. Setting the listening channel means setting the event loops too
+ * ({@link #applyTo}): epoll where Netty's native transport loads, as grpc-java's own default, else NIO;
+ * {@link #close} shuts them down once the server has stopped. Counted in
  * {@code tokenflow.connections.open} and {@code tokenflow.connections.refused}, and logged in one line at
  * most every {@value #LOG_EVERY_SECONDS} s. Thread-safe.
  */
@@ -37,8 +46,10 @@ public final class ConnectionCap implements AutoCloseable {
     private final Counter refused;
     private final AtomicLong lastLogNanos = new AtomicLong(System.nanoTime() - LOG_EVERY_SECONDS * 2_000_000_000L);
     private final AtomicLong sinceLastLog = new AtomicLong();
-    private final EventLoopGroup boss = new NioEventLoopGroup(1, new DefaultThreadFactory("tokenflow-accept", true));
-    private final EventLoopGroup workers = new NioEventLoopGroup(0, new DefaultThreadFactory("tokenflow-grpc", true));
+    private final boolean epoll = Epoll.isAvailable();
+    private final EventLoopGroup boss = loops(1, "tokenflow-accept");
+    private final EventLoopGroup workers = loops(0, "tokenflow-grpc");
+    private final ChannelHandler gate = new Gate();
 
     /**
      * @throws IllegalArgumentException {@code max} < 1, naming --max-connections and the value
@@ -57,7 +68,22 @@ public final class ConnectionCap implements AutoCloseable {
 
     /** {@code builder} accepting through the cap, on this cap's event loops. */
     public NettyServerBuilder applyTo(NettyServerBuilder builder) {
-        return builder.channelFactory(Capped::new).bossEventLoopGroup(boss).workerEventLoopGroup(workers);
+        Supplier<ServerChannel> listening = epoll ? EpollServerSocketChannel::new : NioServerSocketChannel::new;
+        return builder.channelFactory(() -> {
+            ServerChannel channel = listening.get();
+            channel.pipeline().addLast(gate); // before the acceptor, which the server bootstrap adds on bind
+            return channel;
+        }).bossEventLoopGroup(boss).workerEventLoopGroup(workers);
+    }
+
+    /** Whether connections are accepted on Netty's native epoll transport (else NIO). */
+    public boolean nativeTransport() {
+        return epoll;
+    }
+
+    private EventLoopGroup loops(int threads, String name) {
+        DefaultThreadFactory factory = new DefaultThreadFactory(name, true);
+        return epoll ? new EpollEventLoopGroup(threads, factory) : new NioEventLoopGroup(threads, factory);
     }
 
     /** Connections open now. */
@@ -99,24 +125,19 @@ public final class ConnectionCap implements AutoCloseable {
         }
     }
 
-    /** The listening channel: hands out at most {@code max} open connections. */
-    private final class Capped extends NioServerSocketChannel {
+    /** In the listening channel's pipeline: passes on at most {@code max} open connections. */
+    @ChannelHandler.Sharable
+    private final class Gate extends ChannelInboundHandlerAdapter {
         @Override
-        protected int doReadMessages(List<Object> accepted) throws Exception {
-            int from = accepted.size();
-            int read = super.doReadMessages(accepted);
-            for (int i = accepted.size() - 1; i >= from; i--) {
-                Channel child = (Channel) accepted.get(i);
-                if (admit()) {
-                    child.closeFuture().addListener(f -> open.decrementAndGet());
-                } else {
-                    accepted.remove(i);
-                    read--;
-                    child.unsafe().closeForcibly(); // not registered yet: closes the socket, fires nothing
-                    refusedOne();
-                }
+        public void channelRead(ChannelHandlerContext ctx, Object accepted) {
+            Channel child = (Channel) accepted;
+            if (admit()) {
+                child.closeFuture().addListener(f -> open.decrementAndGet());
+                ctx.fireChannelRead(child);
+            } else {
+                child.unsafe().closeForcibly(); // not registered yet: closes the socket, fires nothing
+                refusedOne();
             }
-            return read;
         }
     }
 }
