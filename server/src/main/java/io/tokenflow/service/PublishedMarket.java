@@ -81,6 +81,11 @@ public final class PublishedMarket {
                         s -> s.get() == null ? 0 : s.get().age(config.clock().instant()).toNanos() / 1e9)
                 .baseUnit("seconds").description("Time since the version answers come from was cleared")
                 .register(meters);
+        Gauge.builder("tokenflow.market.path.columns", state,
+                        s -> s.get() == null ? 0 : s.get().snapshot().result().stats().pathColumns())
+                .description("END_TO_END path columns in the LP of the version answers come from (0 without"
+                        + " END_TO_END limits); it drops when the pool is compacted")
+                .register(meters);
     }
 
     // ---- reads: never lock, never touch a solver ----

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tokenflow.market.model.InvalidScenarioException;
+import io.tokenflow.market.model.LatencyScope;
 import io.tokenflow.market.model.MarketUpdate;
 import io.tokenflow.market.model.MarketUpdate.CapacityUpdate;
 import io.tokenflow.market.model.MarketUpdate.DemandUpdate;
@@ -60,6 +61,21 @@ class LeaderOracleTest {
             }
             Thread.sleep(5);
         }
+    }
+
+    @Test
+    void thePathColumnGaugeShowsThePublishedLpsPathColumns() {
+        start(EmbeddedScenarios.get("five-node"), fastRetries().build());
+        assertEquals(0.0, meters.get("tokenflow.market.path.columns").gauge().value(), "PER_LINK: arc flows only");
+        oracle.close();
+        SimpleMeterRegistry endToEnd = new SimpleMeterRegistry();
+        // chat within 15 ms: some two-link paths are over it, so chat is cleared on path columns
+        Scenario tight = EmbeddedScenarios.get("five-node").withLatencyScope(LatencyScope.END_TO_END)
+                .withClasses(c -> c.id().equals("chat") ? c.withMaxLatencyMs(15) : c);
+        oracle = LeaderOracle.start(tight, fastRetries().build(), endToEnd, ControllableEngine.factory(engine));
+        int columns = oracle.state().snapshot().result().stats().pathColumns();
+        assertTrue(columns > 0, "chat is cleared on path columns");
+        assertEquals(columns, endToEnd.get("tokenflow.market.path.columns").gauge().value());
     }
 
     @Test
