@@ -5,14 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.tokenflow.api.v1.CapacityUpdate;
 import io.tokenflow.api.v1.MenuUserType;
 import io.tokenflow.api.v1.MenuValueCurve;
 import io.tokenflow.api.v1.MenuValuePoint;
-import io.tokenflow.api.v1.PricingOracleGrpc;
 import io.tokenflow.api.v1.QuoteRequest;
 import io.tokenflow.api.v1.TierMenuRequest;
 import io.tokenflow.api.v1.TierMenuResponse;
@@ -24,7 +22,6 @@ import io.tokenflow.market.menu.MenuSolver;
 import io.tokenflow.market.menu.TierMenu;
 import io.tokenflow.market.menu.UserType;
 import io.tokenflow.market.menu.ValueCurve;
-import io.tokenflow.service.LeaderOracle;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.OptionalInt;
@@ -36,16 +33,10 @@ import org.junit.jupiter.api.Test;
 /** TierMenu over an in-process channel: priced at the live π exactly, mapped both ways, bad input by field. */
 class MenuRpcTest {
     private InProcessLeader leader;
-    private LeaderOracle oracle;
-    private ManagedChannel channel;
-    private PricingOracleGrpc.PricingOracleBlockingStub stub;
 
     @BeforeEach
     void start() throws Exception {
         leader = new InProcessLeader();
-        oracle = leader.oracle;
-        channel = leader.channel;
-        stub = leader.stub;
     }
 
     @AfterEach
@@ -87,8 +78,8 @@ class MenuRpcTest {
         TierMenuRequest request = TierMenuRequests.valid();
         for (String origin : List.of("seattle", "dallas", "chicago")) {
             TierMenuRequest r = request.toBuilder().setOrigin(origin).build();
-            TierMenuResponse got = stub.tierMenu(r);
-            double pi = stub.quote(QuoteRequest.newBuilder().setOrigin(origin).setWorkloadClass("chat").build())
+            TierMenuResponse got = leader.stub.tierMenu(r);
+            double pi = leader.stub.quote(QuoteRequest.newBuilder().setOrigin(origin).setWorkloadClass("chat").build())
                     .getPricePerMTokens();
             assertEquals(pi, got.getCostPerMTokens(), 0, "π(" + origin + ", chat) exactly");
             assertEquals(origin, got.getOrigin());
@@ -101,11 +92,11 @@ class MenuRpcTest {
             assertSameMenu(expected, got);
         }
         // a scarcer Seattle: π and with it the menu move, and the answer names the new version
-        stub.updateCapacity(UpdateCapacityRequest.newBuilder().setWaitForClear(true).addUpdates(CapacityUpdate
+        leader.stub.updateCapacity(UpdateCapacityRequest.newBuilder().setWaitForClear(true).addUpdates(CapacityUpdate
                 .newBuilder().setNode("seattle").setWorkloadClass("chat").setTokensPerSecond(1000)).build());
-        TierMenuResponse after = stub.tierMenu(request.toBuilder().setOrigin("seattle").build());
+        TierMenuResponse after = leader.stub.tierMenu(request.toBuilder().setOrigin("seattle").build());
         assertEquals(2, after.getMarketVersion());
-        assertEquals(oracle.quote("seattle", "chat").price().price(), after.getCostPerMTokens(), 0);
+        assertEquals(leader.oracle.quote("seattle", "chat").price().price(), after.getCostPerMTokens(), 0);
     }
 
     @Test
@@ -113,14 +104,14 @@ class MenuRpcTest {
         TierMenuRequest r = TierMenuRequests.valid().toBuilder().setMaxTiers(0).setValue(MenuValueCurve.newBuilder()
                 .setKind("points").addPoints(MenuValuePoint.newBuilder().setTokens(1000).setValue(0.6))
                 .addPoints(MenuValuePoint.newBuilder().setTokens(8000).setValue(1))).build();
-        TierMenuResponse got = stub.tierMenu(r);
+        TierMenuResponse got = leader.stub.tierMenu(r);
         assertTrue(got.getTiersCount() >= 1);
         assertTrue(got.getTiers(0).getPricePerRequest() >= got.getTiers(0).getCostFloorPerRequest());
         assertEquals(3, got.getChoicesCount());
     }
 
     private void assertInvalid(String startsWith, TierMenuRequest r) {
-        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> stub.tierMenu(r));
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> leader.stub.tierMenu(r));
         assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode(), e.getStatus().toString());
         assertTrue(e.getStatus().getDescription().startsWith(startsWith), e.getStatus().getDescription());
     }
@@ -153,7 +144,7 @@ class MenuRpcTest {
         assertInvalid("caps: the grid has 32000001 points", v.toBuilder().setCaps(v.getCaps().toBuilder().setStep(1)
                 .setMin(0).setMax(32_000_000)).build());
         assertInvalid("caps.min must be >= 0 tokens", v.toBuilder().setCaps(v.getCaps().toBuilder().setMin(-1)).build());
-        StatusRuntimeException unknown = assertThrows(StatusRuntimeException.class, () -> stub.tierMenu(
+        StatusRuntimeException unknown = assertThrows(StatusRuntimeException.class, () -> leader.stub.tierMenu(
                 v.toBuilder().setWorkloadClass("video").build()));
         assertEquals(Status.Code.NOT_FOUND, unknown.getStatus().getCode());
         assertEquals("unknown class 'video'", unknown.getStatus().getDescription());
@@ -186,7 +177,7 @@ class MenuRpcTest {
             b.setMaxTiers(rnd.nextInt());
             Status.Code code;
             try {
-                stub.tierMenu(b.build());
+                leader.stub.tierMenu(b.build());
                 code = Status.Code.OK;
             } catch (StatusRuntimeException e) {
                 code = e.getStatus().getCode();

@@ -4,11 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.tokenflow.api.v1.CapacityUpdate;
-import io.tokenflow.api.v1.PricingOracleGrpc;
 import io.tokenflow.api.v1.RetailDelay;
 import io.tokenflow.api.v1.RetailEquilibriumRequest;
 import io.tokenflow.api.v1.RetailEquilibriumResponse;
@@ -21,7 +19,6 @@ import io.tokenflow.api.v1.UpdateCapacityRequest;
 import io.tokenflow.market.model.ComputeNode;
 import io.tokenflow.market.model.Scenario;
 import io.tokenflow.market.model.WorkloadClass;
-import io.tokenflow.service.LeaderOracle;
 import io.tokenflow.service.MarketSnapshot;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -30,16 +27,10 @@ import org.junit.jupiter.api.Test;
 /** RetailEquilibrium over an in-process channel: costs from the live version's site prices, errors by field. */
 class RetailEquilibriumRpcTest {
     private InProcessLeader leader;
-    private LeaderOracle oracle;
-    private ManagedChannel channel;
-    private PricingOracleGrpc.PricingOracleBlockingStub stub;
 
     @BeforeEach
     void start() throws Exception {
         leader = new InProcessLeader();
-        oracle = leader.oracle;
-        channel = leader.channel;
-        stub = leader.stub;
     }
 
     @AfterEach
@@ -73,9 +64,9 @@ class RetailEquilibriumRpcTest {
 
     @Test
     void theTargetIsCostedAtTheLiveSitePriceOfItsNodeAndClass() throws Exception {
-        RetailEquilibriumResponse r = stub.retailEquilibrium(request(provider("a", 1).setNode("dallas")
+        RetailEquilibriumResponse r = leader.stub.retailEquilibrium(request(provider("a", 1).setNode("dallas")
                 .setWorkloadClass("image")).build());
-        MarketSnapshot now = oracle.state().snapshot();
+        MarketSnapshot now = leader.oracle.state().snapshot();
         assertEquals(now.version(), r.getMarketVersion());
         assertEquals(sitePrice(now, "dallas", "image"), r.getOptimum().getMarginalCost(), 1e-12);
         assertTrue(r.getOptimum().getExact());
@@ -85,11 +76,11 @@ class RetailEquilibriumRpcTest {
 
         // halve the site's capacity: the next version's rent moves the cost, and the answer says which version
         double capacity = now.scenario().node("dallas").capacityOf("image");
-        stub.updateCapacity(UpdateCapacityRequest.newBuilder().setWaitForClear(true).addUpdates(CapacityUpdate
+        leader.stub.updateCapacity(UpdateCapacityRequest.newBuilder().setWaitForClear(true).addUpdates(CapacityUpdate
                 .newBuilder().setNode("dallas").setWorkloadClass("image").setTokensPerSecond(capacity / 2)).build());
-        RetailEquilibriumResponse after = stub.retailEquilibrium(request(provider("a", 1).setNode("dallas")
+        RetailEquilibriumResponse after = leader.stub.retailEquilibrium(request(provider("a", 1).setNode("dallas")
                 .setWorkloadClass("image")).build());
-        MarketSnapshot later = oracle.state().snapshot();
+        MarketSnapshot later = leader.oracle.state().snapshot();
         assertEquals(later.version(), after.getMarketVersion());
         assertTrue(later.result().processing("dallas", "image").scarcityRent() > 0, "halved capacity is scarce");
         assertEquals(sitePrice(later, "dallas", "image"), after.getOptimum().getMarginalCost(), 1e-12);
@@ -97,7 +88,7 @@ class RetailEquilibriumRpcTest {
 
     @Test
     void withoutATargetItAnswersTheEquilibriumAtPostedPrices() {
-        RetailEquilibriumResponse r = stub.retailEquilibrium(request(provider("a", 1)).setGame(
+        RetailEquilibriumResponse r = leader.stub.retailEquilibrium(request(provider("a", 1)).setGame(
                 request(provider("a", 1)).getGame().toBuilder().clearTarget().clearPriceRange()).build());
         assertTrue(!r.hasOptimum());
         assertEquals(1e6, r.getEquilibriumList().stream().mapToDouble(f -> f.getTokensPerSecond()).sum(), 1e-3);
@@ -105,7 +96,7 @@ class RetailEquilibriumRpcTest {
     }
 
     private void assertInvalid(String message, RetailEquilibriumRequest request) {
-        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> stub.retailEquilibrium(request));
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> leader.stub.retailEquilibrium(request));
         assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode(), e.getStatus().toString());
         assertEquals(message, e.getStatus().getDescription());
     }
@@ -117,7 +108,7 @@ class RetailEquilibriumRpcTest {
         assertInvalid("game.providers[0].marginal_cost and node/workload_class are both given: give one",
                 request(provider("a", 1).setMarginalCost(1).setNode("dallas").setWorkloadClass("chat")).build());
         assertInvalid("game.providers[0].node 'atlantis' is not a node of market '"
-                        + oracle.state().snapshot().scenario().name() + "'",
+                        + leader.oracle.state().snapshot().scenario().name() + "'",
                 request(provider("a", 1).setNode("atlantis").setWorkloadClass("chat")).build());
         assertInvalid("game.providers[0]: node and workload_class go together, got only node",
                 request(provider("a", 1).setNode("dallas")).build());

@@ -2,6 +2,7 @@ package io.tokenflow.bench.menu;
 
 import io.tokenflow.market.menu.CapGrid;
 import io.tokenflow.market.menu.MenuProblem;
+import io.tokenflow.market.menu.MenuSolver;
 import io.tokenflow.market.menu.UserType;
 import io.tokenflow.market.menu.ValueCurve;
 import java.util.ArrayList;
@@ -40,5 +41,13 @@ final class MenuBenchProblems {
         long step = Math.max(1, 32_000 / caps);
         return new MenuProblem(size, 0.078, new ValueCurve.Saturating(step * caps / 4.0), list,
                 new CapGrid(step, step * caps, step), tiers == 0 ? OptionalInt.empty() : OptionalInt.of(tiers));
+    }
+
+    /** Fails a benchmark's setup unless the solver earns on {@code problem} what {@code baseline} found. */
+    static void requireSolverProfit(String size, MenuProblem problem, String baseline, double profit) {
+        double exact = MenuSolver.solve(problem).profitPerRequest();
+        if (Math.abs(exact - profit) > 1e-12 + 1e-9 * Math.abs(profit)) {
+            throw new IllegalStateException(size + ": the solver earns " + exact + ", " + baseline + " " + profit);
+        }
     }
 }

@@ -39,11 +39,8 @@ public class MenuBenchmark {
     @Setup(Level.Trial)
     public void build() {
         problem = MenuBenchProblems.of(size);
-        double exact = MenuSolver.solve(problem).profitPerRequest();
-        double grid = MenuBaselines.fullGridProgram(problem);
-        if (Math.abs(exact - grid) > 1e-12 + 1e-9 * Math.abs(grid)) {
-            throw new IllegalStateException(size + ": the solver earns " + exact + ", the full-grid program " + grid);
-        }
+        MenuBenchProblems.requireSolverProfit(size, problem, "the full-grid program",
+                MenuBaselines.fullGridProgram(problem));
     }
 
     @Benchmark

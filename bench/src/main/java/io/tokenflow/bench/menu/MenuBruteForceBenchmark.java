@@ -1,7 +1,6 @@
 package io.tokenflow.bench.menu;
 
 import io.tokenflow.market.menu.MenuProblem;
-import io.tokenflow.market.menu.MenuSolver;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -36,11 +35,7 @@ public class MenuBruteForceBenchmark {
     @Setup(Level.Trial)
     public void build() {
         problem = MenuBenchProblems.of(size);
-        double exact = MenuSolver.solve(problem).profitPerRequest();
-        double brute = MenuBaselines.bruteForce(problem);
-        if (Math.abs(exact - brute) > 1e-12 + 1e-9 * Math.abs(brute)) {
-            throw new IllegalStateException(size + ": the solver earns " + exact + ", brute force " + brute);
-        }
+        MenuBenchProblems.requireSolverProfit(size, problem, "brute force", MenuBaselines.bruteForce(problem));
     }
 
     @Benchmark
