@@ -87,6 +87,12 @@ final class DemoCommand implements Callable<Integer> {
             description = "When the drop comes, as a share of the window; default ${DEFAULT-VALUE}.")
     double dropAt;
 
+    @Option(names = "--report-demand-every", defaultValue = "10", paramLabel = "SECONDS",
+            description = "How often the oracle router reports the demand it has seen (UpdateDemand: each origin x "
+                    + "class's mean rate since the start), so the market clears at the trace's rates; 0: never; "
+                    + "default ${DEFAULT-VALUE}.")
+    double reportDemandEvery;
+
     @Mixin
     OracleConnectionOptions connection = new OracleConnectionOptions();
 
@@ -103,7 +109,7 @@ final class DemoCommand implements Callable<Integer> {
         Simulator.Config sim = new Simulator.Config((int) Math.round(window / step), step, queue, seed);
         OracleConfig config = OracleConfig.builder().build();
         DemoRun.Settings settings = new DemoRun.Settings(sim, capacityDrop(loaded),
-                config.defaultUnservedPenaltyPerMTokens());
+                config.defaultUnservedPenaltyPerMTokens(), reportDemandEvery);
 
         LeaderOracle oracle = null;
         OracleServer server = null;

@@ -35,8 +35,11 @@ class DemoCommandTest {
         JsonNode lp = root.get("lpOptimum").get("atTraceDemand");
         assertTrue(lp.get("objectivePerHour").asDouble() > 0);
         assertEquals(0, lp.get("shedTokens").asDouble(), "five-node is not short");
-        assertEquals(1, root.get("capacityDrop").get("marketVersionBefore").asLong());
-        assertTrue(root.get("capacityDrop").get("marketVersionAfter").asLong() >= 2);
+        // the router reports the demand it has seen before steps 10, 20 (then the drop) and 30: one version each
+        assertEquals(3, root.get("demandReports").asInt());
+        assertTrue(out.contains("(3 UpdateDemand calls)"), out);
+        assertEquals(3, root.get("capacityDrop").get("marketVersionBefore").asLong());
+        assertEquals(4, root.get("capacityDrop").get("marketVersionAfter").asLong());
         Map<String, JsonNode> byName = new HashMap<>();
         for (JsonNode s : root.get("strategies")) {
             for (String field : new String[] {"name", "servedCostPerHour", "unservedTokens", "costPerHourWithPenalty",
@@ -51,6 +54,12 @@ class DemoCommandTest {
         }
         assertEquals(java.util.Set.of("nearest", "static-cheapest", "oracle"), byName.keySet());
         JsonNode oracle = byName.get("oracle");
+        long byRule = 0;
+        for (JsonNode n : root.get("oracleRequestsByRule")) {
+            byRule += n.asLong();
+        }
+        assertTrue(byRule > 0 && root.get("oracleRequestsByRule").get("SPILLED").asLong() > 0,
+                "the oracle's requests by rule: " + root.get("oracleRequestsByRule"));
         assertEquals(oracle.get("costPerHourWithPenalty").asDouble() / lp.get("objectivePerHour").asDouble(),
                 oracle.get("costToLpOptimum").asDouble(), 1e-12, "x LP sets cost with penalty against the objective");
         double aside = oracle.get("costToLpOptimumBacklogAside").asDouble();
@@ -68,11 +77,13 @@ class DemoCommandTest {
         Path report = dir.resolve("short.json");
         StringWriter out = new StringWriter();
         int rc = TokenflowCommand.run(new String[] {"demo", "--scenario", "five-node", "--scale", "60", "--drop", "none",
-                "--window", "10", "--report", report.toString()}, new PrintWriter(out, true), new PrintWriter(out, true));
+                "--window", "10", "--report-demand-every", "0", "--report", report.toString()}, new PrintWriter(out, true),
+                new PrintWriter(out, true));
         assertEquals(0, rc, out.toString());
         assertTrue(out.toString().contains("no capacity drop"), out.toString());
         JsonNode root = new ObjectMapper().readTree(report.toFile());
         assertFalse(root.has("capacityDrop"));
+        assertEquals(0, root.get("demandReports").asInt());
         assertTrue(root.get("lpOptimum").get("atTraceDemand").get("shedTokens").asDouble() > 0, "60x is short");
         for (JsonNode s : root.get("strategies")) {
             if (s.get("name").asText().equals("oracle")) {
@@ -82,5 +93,9 @@ class DemoCommandTest {
         }
         assertEquals(TokenflowCommand.EXIT_INVALID_INPUT, TokenflowCommand.run(new String[] {"demo", "--drop", "dallas:image"},
                 new PrintWriter(new StringWriter(), true), new PrintWriter(new StringWriter(), true)));
+        StringWriter bad = new StringWriter();
+        assertEquals(TokenflowCommand.EXIT_INVALID_INPUT, TokenflowCommand.run(new String[] {"demo",
+                "--report-demand-every", "-1"}, new PrintWriter(bad, true), new PrintWriter(bad, true)));
+        assertTrue(bad.toString().contains("the demand report interval must be finite and >= 0 s, got -1.0"), bad.toString());
     }
 }

@@ -77,7 +77,8 @@ final class ProtoViews {
 
     static OracleSite site(Site s) {
         return new OracleSite(s.getNode(), s.getPathList(), s.getDeliveredCostPerMTokens(), s.getSitePricePerMTokens(),
-                s.getRouting(), s.getCongestion(), s.getLatencyMs(), s.getClearedShare(), s.getSpareTokensPerSecond());
+                s.getRouting(), s.getCongestion(), s.getLatencyMs(), s.getClearedShare(), s.getSpareTokensPerSecond(),
+                s.getEnergy(), s.getScarcity());
     }
 
     static FeasibleSitesView sites(FeasibleSitesResponse r) {

@@ -349,6 +349,10 @@ class GrpcPricingOracleClientTest {
         for (int i = 1; i < sites.size(); i++) {
             assertTrue(sites.get(i - 1).deliveredCostPerMTokens() <= sites.get(i).deliveredCostPerMTokens());
         }
+        for (OracleSite s : sites) { // the site price's two parts come through, and the cost of idle capacity omits the rent
+            assertEquals(s.sitePricePerMTokens(), s.energy() + s.scarcity(), 1e-12);
+            assertEquals(s.deliveredCostPerMTokens() - s.scarcity(), s.idleCapacityCostPerMTokens(), 1e-9);
+        }
         OracleRoute excluded = client.route(any.origin(), any.workloadClass(), "id", List.of(sites.get(0).node()));
         assertEquals(AnswerSource.REMOTE, excluded.source());
         assertEquals(OracleRoute.Reason.CHEAPEST_REMAINING, excluded.reason());

@@ -30,6 +30,11 @@ public final class DemoReport {
         root.put("stepSeconds", s.sim().stepSeconds());
         root.put("queueBoundSeconds", s.sim().queueSeconds());
         root.put("unservedPenaltyPerMTokens", s.unservedPenaltyPerMTokens());
+        root.put("demandReportSeconds", s.demandReportSeconds());
+        root.put("demandReports", r.demandReports());
+        Map<String, Object> decisions = new LinkedHashMap<>();
+        r.oracleDecisions().forEach((d, n) -> decisions.put(d.name(), n));
+        root.put("oracleRequestsByRule", decisions);
         double mean = r.scenario().totalDemandTokensPerSecond() * s.sim().windowSeconds();
         double requested = r.outcomes().isEmpty() ? 0 : r.outcomes().get(0).requestedTokens;
         root.put("requestedTokens", requested);
@@ -187,6 +192,10 @@ public final class DemoReport {
         DemoRun.Settings s = r.settings();
         out.printf("%nscenario %s, %.0f s window in %.0f s steps, seed %d", r.scenario().name(),
                 s.sim().windowSeconds(), s.sim().stepSeconds(), s.sim().seed());
+        if (r.demandReports() > 0) {
+            out.printf("; the router reported the demand it had seen every %.0f s (%d UpdateDemand calls)",
+                    s.demandReportSeconds(), r.demandReports());
+        }
         boolean dropped = report.containsKey("capacityDrop");
         if (dropped) {
             out.printf("; %s %s capacity %,.0f -> %,.0f tok/s at t=%.0f s (market version %d -> %d)%n",
@@ -247,6 +256,7 @@ public final class DemoReport {
                         (double) ((Map<String, Object>) report.get("expectedBacklogAtFullSites")).get("tokens"),
                         (double) st.get("costToLpOptimumBacklogAside"), (double) st.get("shedTokens"),
                         r.lpAtTraceDemand().shedTokens(), r.lpAtMeanDemand().shedTokens());
+                out.printf("oracle requests by rule: %s%n", report.get("oracleRequestsByRule"));
             }
         }
         out.printf("(unserved = rejected + shed + unrouted + queued at the end of the window, each at the class's"

@@ -1,6 +1,7 @@
 package io.tokenflow.demo;
 
 import io.tokenflow.client.CapacityChange;
+import io.tokenflow.client.DemandChange;
 import io.tokenflow.client.OracleQuote;
 import io.tokenflow.client.PricingOracleClient;
 import io.tokenflow.client.TableStatus;
@@ -35,19 +36,34 @@ public final class DemoRun {
         }
     }
 
-    /** What to run; the penalty is the live market's default, given to every class without its own. */
-    public record Settings(Simulator.Config sim, Optional<CapacityDrop> drop, double unservedPenaltyPerMTokens) {}
+    /**
+     * What to run; the penalty is the live market's default, given to every class without its own.
+     *
+     * @param demandReportSeconds how often the router reports the demand it has seen (UpdateDemand); 0: never
+     */
+    public record Settings(Simulator.Config sim, Optional<CapacityDrop> drop, double unservedPenaltyPerMTokens,
+            double demandReportSeconds) {
+        public Settings {
+            if (!(demandReportSeconds >= 0) || !Double.isFinite(demandReportSeconds)) {
+                throw new IllegalArgumentException("the demand report interval must be finite and >= 0 s, got "
+                        + demandReportSeconds);
+            }
+        }
+    }
 
     /** A price of the drop class per origin, before and after. */
     record PriceMove(String origin, double before, double after, String servedViaBefore, String servedViaAfter) {}
 
     /**
+     * @param demandReports   how many demand reports the router pushed
+     * @param oracleDecisions what the oracle strategy did with its requests, by rule
      * @param expectedBacklog per site × class the LP at the mean demand (the plan Route follows) loads to
      *                        capacity, the backlog queueing alone leaves there at the end ({@link CriticalBacklog})
      */
     public record Result(Settings settings, Scenario scenario, List<Outcome> outcomes, LpWindow lpAtMeanDemand,
             LpWindow lpAtTraceDemand, int dropStep, double capacityBefore, double capacityAfter, long versionBefore,
-            long versionAfter, List<PriceMove> priceMoves, Simulator.Replay replay, Map<String, Double> expectedBacklog) {
+            long versionAfter, List<PriceMove> priceMoves, Simulator.Replay replay, Map<String, Double> expectedBacklog,
+            int demandReports, Map<OracleStrategy.Decision, Long> oracleDecisions) {
 
         Outcome outcome(String name) {
             return outcomes.stream().filter(o -> o.name.equals(name)).findFirst().orElseThrow();
@@ -86,8 +102,9 @@ public final class DemoRun {
                 c -> c.mustServe() ? c.withUnservedPenalty(settings.unservedPenaltyPerMTokens()) : c);
         CostModel costs = new CostModel(priced);
         awaitTable(client, 1, log);
+        OracleStrategy oracleRouter = new OracleStrategy(client);
         List<RoutingStrategy> strategies = List.of(new NearestStrategy(client),
-                new StaticCheapestStrategy(client, costs.processingTable()), new OracleStrategy(client));
+                new StaticCheapestStrategy(client, costs.processingTable()), oracleRouter);
         Optional<CapacityDrop> capacityDrop = settings.drop();
         int dropStep = Math.min(cfg.steps(),
                 capacityDrop.map(d -> (int) Math.round(cfg.steps() * d.atShare())).orElse(cfg.steps()));
@@ -97,6 +114,7 @@ public final class DemoRun {
         Map<String, OracleQuote> after = new LinkedHashMap<>();
         long[] versions = {client.tableStatus().version().orElse(0), client.tableStatus().version().orElse(0)};
         Simulator.Drop drop = null;
+        int[] demandReports = {0};
         List<String> origins = List.of();
         if (capacityDrop.isPresent() && dropStep < cfg.steps()) {
             CapacityDrop d = capacityDrop.get();
@@ -115,7 +133,18 @@ public final class DemoRun {
             };
             drop = new Simulator.Drop(dropStep, d.node(), d.classId(), capAfter, push);
         }
-        Simulator.Replay replay = new Simulator(priced, cfg).run(strategies, drop);
+        Simulator.DemandReports reports = null;
+        if (settings.demandReportSeconds() > 0) {
+            int every = Math.max(1, (int) Math.round(settings.demandReportSeconds() / cfg.stepSeconds()));
+            reports = new Simulator.DemandReports(every, rates -> {
+                List<DemandChange> changes = new ArrayList<>();
+                rates.forEach((oc, rate) -> changes.add(new DemandChange(oc.origin(), oc.classId(), rate)));
+                UpdateAck ack = client.updateDemand(changes, true);
+                awaitTable(client, ack.marketVersion(), log);
+                demandReports[0]++;
+            });
+        }
+        Simulator.Replay replay = new Simulator(priced, cfg).run(strategies, drop, reports);
 
         Scenario dropped = drop == null ? priced : priced.withCapacity(drop.node(), drop.classId(), capAfter);
         double[] seconds = {dropStep * cfg.stepSeconds(), (cfg.steps() - dropStep) * cfg.stepSeconds()};
@@ -133,7 +162,8 @@ public final class DemoRun {
             }
         }
         return new Result(settings, priced, replay.outcomes(), atMean, atTrace, dropStep, capBefore, capAfter,
-                versions[0], versions[1], moves, replay, CriticalBacklog.expected(atMean, RequestSizes::of));
+                versions[0], versions[1], moves, replay, CriticalBacklog.expected(atMean, RequestSizes::of),
+                demandReports[0], oracleRouter.decisions());
     }
 
     /** The scenario with each origin × class's demand set to the rate the trace drew over {@code seconds}. */

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -23,11 +24,14 @@ import java.util.function.Function;
  * <ul>
  *   <li>Time runs in steps of {@code stepSeconds}. Per step and origin × class with demand d tok/s,
  *       Poisson(d × step / mean size) requests arrive, sizes drawn per class ({@link RequestSizes});
- *       every strategy routes the same requests (ids {@code origin/class/step/i}).</li>
+ *       every strategy routes the same requests (ids {@code origin/class/step/i}), in one seeded random
+ *       order per step across all origins × classes, as requests arrive over a second (drawn apart from
+ *       the trace, so the order changes no arrival).</li>
  *   <li>Each site × class serves up to capacity × step tokens a step, oldest first ({@link SiteQueue}).
  *       What is left waits in a queue bounded by {@code queueSeconds} × capacity; tokens beyond the
  *       bound are rejected (the step's arrivals first). A site is <b>overloaded</b> when it rejected
- *       tokens of some class at some step.</li>
+ *       tokens of some class at some step. Sites push back ({@link SitePushBack}): busy once its queue
+ *       and this step's arrivals reach one step of its capacity, and its queue in seconds of capacity.</li>
  *   <li>A request costs tokens × (processing at the site + routing along its path), booked when it is
  *       served. Every token not served in the window (rejected, shed by the router, unrouted, or still
  *       queued at the end) costs its class's unserved penalty, as in the LP's objective.</li>
@@ -36,6 +40,8 @@ import java.util.function.Function;
  *   <li>Links are not queues: a link whose average load over either half is above its capacity by
  *       more than 1 %, counted as the LP counts it (token-equivalent: tokens × the lightest class's
  *       GB per token; transfer-aware: GB), is reported as an overloaded link.</li>
+ *   <li>With {@link DemandReports}, the router tells the market the demand it has seen, every so many
+ *       steps, so the market clears at the rates the trace draws rather than the scenario's.</li>
  *   <li>At {@code dropStep} (if any) the hook runs first (the demo pushes the update through the RPC
  *       there), then the simulated capacity changes and every strategy hears of a new version.</li>
  * </ul>
@@ -57,6 +63,18 @@ public final class Simulator {
 
     /** A capacity change at a step: the node × class goes to {@code newTokensPerSecond}. */
     record Drop(int step, String node, String classId, double newTokensPerSecond, Runnable beforeStep) {}
+
+    /**
+     * Every {@code everySteps} steps, before the step, the router reports the demand it has seen: each
+     * origin × class's mean rate since the start, tokens/s; then every strategy hears of a new version.
+     */
+    record DemandReports(int everySteps, Consumer<Map<OriginClass, Double>> report) {
+        DemandReports {
+            if (everySteps < 1) {
+                throw new IllegalArgumentException("demand reports every >= 1 step, got " + everySteps);
+            }
+        }
+    }
 
     /** An origin × class of the trace. */
     record OriginClass(String origin, String classId) {}
@@ -96,6 +114,11 @@ public final class Simulator {
     }
 
     Replay run(List<RoutingStrategy> strategies, Drop drop) {
+        return run(strategies, drop, null);
+    }
+
+    /** @param reports the router's demand reports, or null for none */
+    Replay run(List<RoutingStrategy> strategies, Drop drop, DemandReports reports) {
         List<ComputeNode> nodes = scenario.nodes();
         List<WorkloadClass> classes = scenario.classes();
         int nN = nodes.size();
@@ -129,19 +152,40 @@ public final class Simulator {
         double[][][] arrivedCost = new double[nS][nN][nK];
         double[][][] arrivedWithin = new double[nS][nN][nK];
         SplittableRandom random = new SplittableRandom(config.seed());
+        // the order requests reach the routers within a step: its own stream, so the trace is the seed's
+        SplittableRandom order = new SplittableRandom(config.seed()).split();
         // a site is busy once its queue and this step's arrivals reach one step of its capacity
         SitePushBack[] pushBack = new SitePushBack[nS];
         for (int s = 0; s < nS; s++) {
             final int strategy = s;
-            pushBack[s] = (node, classId) -> {
-                int n = scenario.nodeIndex(node);
-                int k = scenario.classIndex(classId);
-                return queue[strategy][n][k].tokens() + arrived[strategy][n][k] >= capacity[n][k] * dt;
+            pushBack[s] = new SitePushBack() {
+                @Override
+                public boolean busy(String node, String classId) {
+                    int n = scenario.nodeIndex(node);
+                    int k = scenario.classIndex(classId);
+                    return queue[strategy][n][k].tokens() + arrived[strategy][n][k] >= capacity[n][k] * dt;
+                }
+
+                @Override
+                public double backlogSeconds(String node, String classId) {
+                    int n = scenario.nodeIndex(node);
+                    int k = scenario.classIndex(classId);
+                    double waiting = queue[strategy][n][k].tokens();
+                    return waiting <= 0 ? 0 : capacity[n][k] > 0 ? waiting / capacity[n][k] : Double.POSITIVE_INFINITY;
+                }
             };
         }
         int dropClass = drop == null ? -1 : scenario.classIndex(drop.classId());
 
+        Map<OriginClass, Double> seen = new LinkedHashMap<>();
         for (int t = 0; t < steps; t++) {
+            if (reports != null && t > 0 && t % reports.everySteps() == 0) {
+                double seconds = t * dt;
+                Map<OriginClass, Double> rates = new LinkedHashMap<>();
+                seen.forEach((oc, tokens) -> rates.put(oc, tokens / seconds));
+                reports.report().accept(rates);
+                strategies.forEach(RoutingStrategy::onNewVersion);
+            }
             if (drop != null && t == drop.step()) {
                 if (drop.beforeStep() != null) {
                     drop.beforeStep().run();
@@ -158,6 +202,7 @@ public final class Simulator {
                     java.util.Arrays.fill(arrivedWithin[s][n], 0);
                 }
             }
+            List<Request> arrivals = new ArrayList<>();
             for (Demand d : scenario.demand()) {
                 if (!(d.tokensPerSecond() > 0)) {
                     continue;
@@ -171,40 +216,45 @@ public final class Simulator {
                 for (long i = 0; i < count; i++) {
                     double tokens = sizes.draw(random);
                     requestedHere += tokens;
-                    String id = prefix + i;
-                    for (int s = 0; s < nS; s++) {
-                        Outcome o = outcomes.get(s);
-                        o.requestedTokens += tokens;
-                        RouteChoice choice = strategies.get(s).choose(d.origin(), d.classId(), id, pushBack[s]);
-                        if (choice != null && choice.shed()) {
-                            o.shedTokens += tokens;
-                            drop(o, t, half, k, tokens);
-                            if (k == dropClass) {
-                                o.dropClassShares.get(half).computeIfAbsent(d.origin(), x -> new TreeMap<>())
-                                        .merge(Outcome.SHED, tokens, Double::sum);
-                            }
-                            continue;
-                        }
-                        double routing = choice == null ? Double.NaN : costs.routing(choice.path(), d.classId());
-                        if (choice == null || Double.isNaN(routing) || !choice.path().get(0).equals(d.origin())) {
-                            o.unroutedTokens += tokens;
-                            drop(o, t, half, k, tokens);
-                            continue;
-                        }
-                        int n = scenario.nodeIndex(choice.site());
-                        arrived[s][n][k] += tokens;
-                        arrivedCost[s][n][k] += tokens / 1e6 * (costs.processing(choice.site(), d.classId()) + routing);
-                        if (costs.withinLatency(choice.path(), d.classId())) {
-                            arrivedWithin[s][n][k] += tokens;
-                        }
-                        links.carry(s, half, choice.path(), tokens, k);
-                        if (k == dropClass) {
-                            o.dropClassShares.get(half).computeIfAbsent(d.origin(), x -> new TreeMap<>())
-                                    .merge(choice.site(), tokens, Double::sum);
-                        }
-                    }
+                    arrivals.add(new Request(d.origin(), d.classId(), k, prefix + i, tokens));
                 }
                 requested.get(half).merge(new OriginClass(d.origin(), d.classId()), requestedHere, Double::sum);
+                seen.merge(new OriginClass(d.origin(), d.classId()), requestedHere, Double::sum);
+            }
+            shuffle(arrivals, order);
+            for (Request r : arrivals) {
+                for (int s = 0; s < nS; s++) {
+                    Outcome o = outcomes.get(s);
+                    o.requestedTokens += r.tokens();
+                    RouteChoice choice = strategies.get(s).choose(r.origin(), r.classId(), r.id(), pushBack[s]);
+                    if (choice != null && choice.shed()) {
+                        o.shedTokens += r.tokens();
+                        drop(o, t, half, r.classIndex(), r.tokens());
+                        if (r.classIndex() == dropClass) {
+                            o.dropClassShares.get(half).computeIfAbsent(r.origin(), x -> new TreeMap<>())
+                                    .merge(Outcome.SHED, r.tokens(), Double::sum);
+                        }
+                        continue;
+                    }
+                    double routing = choice == null ? Double.NaN : costs.routing(choice.path(), r.classId());
+                    if (choice == null || Double.isNaN(routing) || !choice.path().get(0).equals(r.origin())) {
+                        o.unroutedTokens += r.tokens();
+                        drop(o, t, half, r.classIndex(), r.tokens());
+                        continue;
+                    }
+                    int n = scenario.nodeIndex(choice.site());
+                    int k = r.classIndex();
+                    arrived[s][n][k] += r.tokens();
+                    arrivedCost[s][n][k] += r.tokens() / 1e6 * (costs.processing(choice.site(), r.classId()) + routing);
+                    if (costs.withinLatency(choice.path(), r.classId())) {
+                        arrivedWithin[s][n][k] += r.tokens();
+                    }
+                    links.carry(s, half, choice.path(), r.tokens(), k);
+                    if (k == dropClass) {
+                        o.dropClassShares.get(half).computeIfAbsent(r.origin(), x -> new TreeMap<>())
+                                .merge(choice.site(), r.tokens(), Double::sum);
+                    }
+                }
             }
             for (int s = 0; s < nS; s++) {
                 Outcome o = outcomes.get(s);
@@ -246,6 +296,19 @@ public final class Simulator {
             o.overloadedLinks.addAll(links.overloaded(s, halfSteps, dt));
         }
         return new Replay(outcomes, requested, halfSteps);
+    }
+
+    /** One request of the trace. */
+    private record Request(String origin, String classId, int classIndex, String id, double tokens) {}
+
+    /** Fisher-Yates. */
+    private static void shuffle(List<Request> requests, SplittableRandom random) {
+        for (int i = requests.size() - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            Request r = requests.get(i);
+            requests.set(i, requests.get(j));
+            requests.set(j, r);
+        }
     }
 
     /** Books {@code tokens} of class {@code k} as not served, at step {@code t}, at the class's penalty. */

@@ -22,7 +22,7 @@ class DemoRunInProcessTest {
     private static DemoRun.Result run(Scenario scenario, Optional<DemoRun.CapacityDrop> drop, int seconds, long seed) {
         try (LeaderOracle oracle = LeaderOracle.start(scenario, CONFIG, new SimpleMeterRegistry())) {
             DemoRun.Settings settings = new DemoRun.Settings(new Simulator.Config(seconds, 1, 5, seed), drop,
-                    CONFIG.defaultUnservedPenaltyPerMTokens());
+                    CONFIG.defaultUnservedPenaltyPerMTokens(), 0);
             return DemoRun.run(scenario, new InProcessOracleClient(oracle), settings,
                     new PrintWriter(java.io.Writer.nullWriter()));
         }
@@ -53,7 +53,7 @@ class DemoRunInProcessTest {
                 + randomWalk);
         double aside = (o.costWithPenalty() - r.penaltyOfBacklog(o)) / r.lpAtTraceDemand().objective();
         assertTrue(r.toLp(o) >= aside, "the backlog is priced at the penalty");
-        assertTrue(r.toLp(o) >= 0.99 && r.toLp(o) <= 1.04, "oracle / LP like with like = " + r.toLp(o));
+        assertTrue(r.toLp(o) >= 0.99 && r.toLp(o) <= 1.02, "oracle / LP like with like = " + r.toLp(o));
         assertEquals(2, r.versionAfter());
         assertTrue(r.lpAtTraceDemand().halves().get(1).objectivePerHour()
                 > r.lpAtTraceDemand().halves().get(0).objectivePerHour(), "the drop makes serving dearer");
@@ -62,7 +62,7 @@ class DemoRunInProcessTest {
     }
 
     @Test
-    void onAShortMarketTheOracleShedsEachOriginsUnservedShareOfTheTraceAndOverloadsNothing() {
+    void onAShortMarketTheOracleLeavesUnservedWhatTheLpShedsAndOverloadsNothing() {
         Scenario scenario = EmbeddedScenarios.get("five-node", ScenarioOptions.defaults().withScale(60));
         DemoRun.Result r = run(scenario, Optional.empty(), 20, 11);
         assertEveryTokenAccountedFor(r);
@@ -77,7 +77,13 @@ class DemoRunInProcessTest {
             }
         }
         assertTrue(expected > 0, "five-node at 60x is short");
-        assertEquals(expected, o.shedTokens, 0.05 * expected, "the oracle sheds the unserved share");
-        assertTrue(r.lpAtTraceDemand().shedTokens() > 0);
+        // it sheds what Route sheds where no site has room, and serves the rest where one has: what it leaves
+        // unserved (shed, or still queued at the end) is what the LP sheds at the demand the trace drew
+        double lpShed = r.lpAtTraceDemand().shedTokens();
+        assertTrue(lpShed > 0);
+        assertTrue(o.shedTokens <= expected, o.shedTokens + " shed, Route's share " + expected);
+        assertTrue(o.shedTokens >= 0.75 * expected, o.shedTokens + " shed, Route's share " + expected);
+        assertEquals(lpShed, o.shedTokens + o.queuedAtEnd, 0.02 * lpShed, "unserved like the LP");
+        assertTrue(r.toLp(o) >= 0.99 && r.toLp(o) <= 1.01, "oracle / LP like with like = " + r.toLp(o));
     }
 }

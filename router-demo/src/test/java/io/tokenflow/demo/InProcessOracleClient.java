@@ -67,26 +67,31 @@ final class InProcessOracleClient implements PricingOracleClient {
         return new FeasibleSitesView(origin, workloadClass, answer.sites().stream()
                 .map(o -> new OracleSite(o.site().node(), o.site().path(), o.site().deliveredCost(),
                         o.site().sitePrice(), o.site().routing(), o.site().congestion(), o.site().latencyMs(),
-                        o.clearedShare(), o.site().spareTokensPerSecond()))
+                        o.clearedShare(), o.site().spareTokensPerSecond(), o.site().energy(), o.site().scarcity()))
                 .toList(), answer.unserved().demandTokensPerSecond(), answer.unserved().unservedTokensPerSecond(),
                 answer.unserved().share(), answer.state().version(), answer.state().stale());
     }
 
     @Override
     public UpdateAck updateCapacity(List<CapacityChange> changes, boolean waitForClear) {
-        List<MarketUpdate> updates = changes.stream()
+        return submit(changes.stream()
                 .<MarketUpdate>map(c -> new MarketUpdate.CapacityUpdate(c.node(), c.workloadClass(), c.tokensPerSecond()))
-                .toList();
+                .toList(), waitForClear);
+    }
+
+    @Override
+    public UpdateAck updateDemand(List<DemandChange> changes, boolean waitForClear) {
+        return submit(changes.stream()
+                .<MarketUpdate>map(c -> new MarketUpdate.DemandUpdate(c.origin(), c.workloadClass(), c.tokensPerSecond()))
+                .toList(), waitForClear);
+    }
+
+    private UpdateAck submit(List<MarketUpdate> updates, boolean waitForClear) {
         UpdateReceipt receipt = oracle.submit(updates);
         if (waitForClear) {
             oracle.whenCleared(receipt.version()).join();
         }
         return new UpdateAck(receipt.version(), waitForClear);
-    }
-
-    @Override
-    public UpdateAck updateDemand(List<DemandChange> changes, boolean waitForClear) {
-        throw new UnsupportedOperationException();
     }
 
     @Override

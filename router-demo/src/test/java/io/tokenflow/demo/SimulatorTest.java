@@ -1,6 +1,7 @@
 package io.tokenflow.demo;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tokenflow.demo.router.RouteChoice;
@@ -181,5 +182,82 @@ class SimulatorTest {
         Scenario trace = DemoRun.withTraceDemand(s, Map.of(new Simulator.OriginClass("a", "chat"), 4000.0), 2);
         assertEquals(2000, trace.demandTable()[0][0], EPS);
         assertEquals(0, trace.demandTable()[1][0], EPS, "an origin x class the trace drew nothing of");
+    }
+
+    @Test
+    void sitesPushBackOnceAStepOfCapacityIsSentAndReportTheirBacklogInSeconds() {
+        // everything to a (1,000 tok/s, 100-token requests): busy from the 11th request of a step on; after
+        // step 0 it carries 2,000 tokens (its bound), 2 s of its capacity
+        java.util.List<String> seen = new java.util.ArrayList<>();
+        RoutingStrategy listening = new RoutingStrategy() {
+            int request;
+
+            public String name() {
+                return "listening";
+            }
+
+            public RouteChoice choose(String origin, String cls, String id) {
+                throw new AssertionError("the simulator passes its push-back");
+            }
+
+            @Override
+            public RouteChoice choose(String origin, String cls, String id, io.tokenflow.demo.router.SitePushBack p) {
+                int step = Integer.parseInt(id.split("/")[2]);
+                int n = request++ % 30; // the request's place in its step
+                if (n == 0 || n == 9 || n == 10) {
+                    seen.add(step + ":" + p.busy("a", cls) + ":" + p.backlogSeconds("a", cls) + ":" + p.backlogSeconds("b", cls));
+                }
+                return new RouteChoice("a", origin.equals("a") ? List.of("a") : List.of(origin, "a"));
+            }
+        };
+        run(twoNodes(), null, listening);
+        // per step 30 requests: the 1st, 10th and 11th of each
+        assertEquals(List.of("0:false:0.0:0.0", "0:false:0.0:0.0", "0:true:0.0:0.0",
+                "1:true:2.0:0.0", "1:true:2.0:0.0", "1:true:2.0:0.0",
+                "2:true:2.0:0.0", "2:true:2.0:0.0", "2:true:2.0:0.0"), seen);
+    }
+
+    @Test
+    void requestsOfAllOriginsArriveInterleavedAndTheOrderChangesNoArrival() {
+        java.util.List<String> order = new java.util.ArrayList<>();
+        RoutingStrategy recording = strategy("recording", origin -> {
+            order.add(origin);
+            return new RouteChoice(origin, List.of(origin));
+        });
+        Simulator.Replay replay = run(twoNodes(), null, recording);
+        assertEquals(90, order.size(), "3 steps of 20 + 10 requests");
+        List<String> step0 = order.subList(0, 30);
+        assertEquals(20, step0.stream().filter("a"::equals).count());
+        assertTrue(step0.indexOf("b") < 20 && step0.lastIndexOf("a") > 10, "a's and b's mixed: " + step0);
+        assertEquals(Map.of(new Simulator.OriginClass("a", "chat"), 6000.0, new Simulator.OriginClass("b", "chat"),
+                3000.0), replay.requestedByHalf().get(0));
+    }
+
+    @Test
+    void theRouterReportsTheMeanRateItHasSeenAndStrategiesHearOfTheNewVersion() {
+        List<Map<Simulator.OriginClass, Double>> reports = new java.util.ArrayList<>();
+        AtomicInteger versions = new AtomicInteger();
+        RoutingStrategy local = new RoutingStrategy() {
+            public String name() {
+                return "local";
+            }
+
+            public RouteChoice choose(String origin, String cls, String id) {
+                return new RouteChoice(origin, List.of(origin));
+            }
+
+            @Override
+            public void onNewVersion() {
+                versions.incrementAndGet();
+            }
+        };
+        Simulator sim = new Simulator(twoNodes(), new Simulator.Config(5, 1, 2, 1), k -> new RequestSizes(100, 100), false);
+        sim.run(List.of(local), null, new Simulator.DemandReports(2, reports::add));
+        // before steps 2 and 4: 20 and 10 requests of 100 tokens a second so far
+        Map<Simulator.OriginClass, Double> rates = Map.of(new Simulator.OriginClass("a", "chat"), 2000.0,
+                new Simulator.OriginClass("b", "chat"), 1000.0);
+        assertEquals(List.of(rates, rates), reports);
+        assertEquals(2, versions.get());
+        assertThrows(IllegalArgumentException.class, () -> new Simulator.DemandReports(0, r -> {}));
     }
 }

@@ -153,7 +153,9 @@ final class ProtoMapping {
                     .setCongestion(s.congestion())
                     .setLatencyMs(s.latencyMs())
                     .setClearedShare(offer.clearedShare())
-                    .setSpareTokensPerSecond(s.spareTokensPerSecond()));
+                    .setSpareTokensPerSecond(s.spareTokensPerSecond())
+                    .setEnergy(s.energy())
+                    .setScarcity(s.scarcity()));
         }
         return out.build();
     }

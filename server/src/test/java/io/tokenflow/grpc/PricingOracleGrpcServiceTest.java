@@ -189,8 +189,15 @@ class PricingOracleGrpcServiceTest {
         for (Site s : sites.getSitesList()) {
             assertEquals(s.getDeliveredCostPerMTokens(), s.getSitePricePerMTokens() + s.getRouting() + s.getCongestion(),
                     1e-12);
+            assertEquals(s.getSitePricePerMTokens(), s.getEnergy() + s.getScarcity(), 1e-12);
+            assertTrue(s.getEnergy() > 0 && s.getScarcity() >= 0, s.toString());
         }
-        assertEquals(quote("chicago", "batch").getPricePerMTokens(), sites.getSites(0).getDeliveredCostPerMTokens(), 1e-9);
+        QuoteResponse quote = quote("chicago", "batch");
+        assertEquals(quote.getPricePerMTokens(), sites.getSites(0).getDeliveredCostPerMTokens(), 1e-9);
+        Site serving = sites.getSitesList().stream().filter(s -> s.getNode().equals(quote.getServingNode()))
+                .findFirst().orElseThrow();
+        assertEquals(quote.getEnergy(), serving.getEnergy(), 1e-12);
+        assertEquals(quote.getScarcity(), serving.getScarcity(), 1e-12);
         assertEquals(1.0, sites.getSitesList().stream().mapToDouble(Site::getClearedShare).sum(), 1e-9);
         assertStatus(Status.Code.NOT_FOUND, "unknown class 'video'", () -> stub.feasibleSites(
                 FeasibleSitesRequest.newBuilder().setOrigin("chicago").setWorkloadClass("video").build()));

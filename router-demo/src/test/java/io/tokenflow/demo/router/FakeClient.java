@@ -27,12 +27,14 @@ final class FakeClient implements PricingOracleClient {
     final List<String> routed = new ArrayList<>();
     int feasibleCalls;
     String routeTo = "b";
-    /** Where a route excluding nodes goes (empty: every remaining site is full, so it is shed). */
-    String spillTo = "c";
-    final List<Collection<String>> excluded = new ArrayList<>();
 
     static OracleSite site(String node, List<String> path, double delivered, double latencyMs) {
-        return new OracleSite(node, path, delivered, delivered, 0, 0, latencyMs, 0, 1e6);
+        return site(node, path, delivered, 0, latencyMs);
+    }
+
+    /** A site whose price is energy + scarcity, reached for free: delivered = energy + scarcity. */
+    static OracleSite site(String node, List<String> path, double energy, double scarcity, double latencyMs) {
+        return new OracleSite(node, path, energy + scarcity, energy + scarcity, 0, 0, latencyMs, 0, 1e6, energy, scarcity);
     }
 
     @Override
@@ -56,13 +58,7 @@ final class FakeClient implements PricingOracleClient {
 
     @Override
     public OracleRoute route(String origin, String workloadClass, String requestId, Collection<String> excludeNodes) {
-        excluded.add(List.copyOf(excludeNodes));
-        if (spillTo.isEmpty()) {
-            return new OracleRoute("", List.of(), 1000, 1, OracleRoute.Reason.UNSERVED, 0, 0,
-                    OracleRoute.UnservedHint.SHED, 0, false, AnswerSource.LOCAL_TABLE);
-        }
-        return new OracleRoute(spillTo, List.of(origin, spillTo), 1.1, 1, OracleRoute.Reason.CHEAPEST_REMAINING, 0,
-                15, OracleRoute.UnservedHint.NONE, 0, false, AnswerSource.LOCAL_TABLE);
+        throw new UnsupportedOperationException("the strategies choose among feasible sites themselves");
     }
 
     @Override

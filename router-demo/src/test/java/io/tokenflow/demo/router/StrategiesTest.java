@@ -64,30 +64,71 @@ class StrategiesTest {
         assertTrue(s.choose("x", "chat", "req-18").shed());
     }
 
+    /** Push-back scripted per site × class: busy ones, and backlogs in seconds. */
+    private static final class ScriptedPushBack implements SitePushBack {
+        final java.util.Set<String> busy = new java.util.HashSet<>();
+        final Map<String, Double> backlog = new java.util.HashMap<>();
+
+        @Override
+        public boolean busy(String node, String workloadClass) {
+            return busy.contains(node + "/" + workloadClass);
+        }
+
+        @Override
+        public double backlogSeconds(String node, String workloadClass) {
+            return backlog.getOrDefault(node + "/" + workloadClass, 0.0);
+        }
+    }
+
+    /** Route draws b; c is dear to deliver (its scarcity rent) but cheap to serve now; d the reverse. */
+    private static FakeClient spillClient() {
+        FakeClient c = new FakeClient();
+        c.sites.put("x/chat", List.of(FakeClient.site("d", List.of("x", "d"), 3.0, 0.0, 20),
+                FakeClient.site("b", List.of("x", "b"), 2.0, 2.0, 10),
+                FakeClient.site("c", List.of("x", "c"), 1.0, 5.0, 15)));
+        return c;
+    }
+
     @Test
-    void aBusySiteSpillsToTheCheapestRemainingSiteWithRoomUnlessThatIsBusyToo() {
-        FakeClient c = client();
+    void aBusySiteSpillsToTheSiteWithRoomThatCostsLeastToServeNowWithoutTheScarcityRent() {
+        FakeClient c = spillClient();
         OracleStrategy s = new OracleStrategy(c);
-        java.util.Set<String> busy = new java.util.HashSet<>();
-        SitePushBack pushBack = (node, cls) -> busy.contains(node + "/" + cls);
+        ScriptedPushBack pushBack = new ScriptedPushBack();
         assertEquals(new RouteChoice("b", List.of("x", "b")), s.choose("x", "chat", "r1", pushBack));
-        assertEquals(List.of(), c.excluded, "a site with room is not asked again");
-        busy.add("b/chat");
+        assertEquals(0, c.feasibleCalls, "a drawn site with room needs no site list");
+        pushBack.busy.add("b/chat");
+        // c: energy 1 + routing 0 + congestion 0 = 1 < d's 3, though c delivers at 6 and d at 3
         assertEquals(new RouteChoice("c", List.of("x", "c")), s.choose("x", "chat", "r2", pushBack));
-        assertEquals(List.of(List.of("b")), c.excluded);
-        assertEquals(new RouteChoice("b", List.of("x", "b")), s.choose("x", "image", "r3", pushBack),
-                "busy for chat only");
-        busy.add("c/chat"); // the spill site is busy too, and so is every next one: wait at the drawn one
+        pushBack.busy.add("c/chat");
+        assertEquals(new RouteChoice("d", List.of("x", "d")), s.choose("x", "chat", "r3", pushBack));
+        assertEquals(1, c.feasibleCalls, "the site list is read once per version");
+        pushBack.busy.add("d/chat"); // every site busy: wait at the drawn one while it is under 2 s behind
+        pushBack.backlog.put("b/chat", 1.99);
         assertEquals(new RouteChoice("b", List.of("x", "b")), s.choose("x", "chat", "r4", pushBack));
-        assertEquals(List.of(List.of("b"), List.of("b"), List.of("b", "c"), List.of("b", "c", "c")), c.excluded,
-                "each busy site is excluded in turn, at most " + OracleStrategy.MAX_SPILLS);
-        busy.remove("c/chat");
-        c.spillTo = ""; // no remaining site has room in the cleared market
-        assertEquals(new RouteChoice("b", List.of("x", "b")), s.choose("x", "chat", "r5", pushBack));
-        c.routeTo = ""; // a shed draw is shed, busy or not
-        assertTrue(s.choose("x", "chat", "r6", pushBack).shed());
-        assertEquals(new RouteChoice("b", List.of("x", "b")), new OracleStrategy(client())
+        pushBack.backlog.put("b/chat", OracleStrategy.MAX_BACKLOG_SECONDS);
+        assertTrue(s.choose("x", "chat", "r5", pushBack).shed(), "a site 2 s behind takes no more waiting work");
+        pushBack.backlog.put("c/chat", 9.0); // another site's backlog does not matter
+        pushBack.backlog.put("b/chat", 0.5);
+        assertEquals("b", s.choose("x", "chat", "r6", pushBack).site());
+        assertEquals(new RouteChoice("b", List.of("x", "b")), new OracleStrategy(spillClient())
                 .choose("x", "chat", "r7"), "without push-back: the drawn site");
+    }
+
+    @Test
+    void aRequestRouteShedGoesWhereASiteHasRoomNowElseItIsShed() {
+        FakeClient c = spillClient();
+        c.routeTo = ""; // the id draws the origin's unserved share
+        OracleStrategy s = new OracleStrategy(c);
+        ScriptedPushBack pushBack = new ScriptedPushBack();
+        assertEquals(new RouteChoice("c", List.of("x", "c")), s.choose("x", "chat", "r1", pushBack),
+                "room at the site cheapest to serve now");
+        pushBack.busy.addAll(List.of("b/chat", "c/chat", "d/chat"));
+        assertEquals(RouteChoice.shedding(), s.choose("x", "chat", "r2", pushBack), "no room anywhere: shed");
+        assertEquals(RouteChoice.shedding(), s.choose("x", "chat", "r3"), "without push-back Route's shed stands");
+        c.sites.put("x/chat", List.of(FakeClient.site("e", List.of("x", "e"), 0.5, 0.0, 5)));
+        s.onNewVersion();
+        assertEquals("e", s.choose("x", "chat", "r4", pushBack).site(), "a new version's sites");
+        assertEquals(2, c.feasibleCalls);
     }
 
     @Test
