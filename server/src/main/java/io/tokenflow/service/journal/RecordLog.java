@@ -1,17 +1,12 @@
 package io.tokenflow.service.journal;
 
-import java.io.BufferedInputStream;
 import java.io.Closeable;
-import java.io.DataInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
@@ -20,7 +15,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
-import java.util.NoSuchElementException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -55,7 +49,7 @@ import java.util.regex.Pattern;
  * <p><b>Reading</b> ({@link #read}, {@link #readFromTime}) streams records from the start of a segment,
  * checking each checksum, without holding any lock; a reader keeps the file it reads open, so retention
  * deleting it meanwhile does not cut it short, and a segment deleted before the reader reaches it
- * ends the read with {@link Gone}.
+ * ends the read with {@link Gone}. The reader itself is {@link RecordCursor}.
  */
 public final class RecordLog implements AutoCloseable {
     static final System.Logger LOG = System.getLogger(RecordLog.class.getName());
@@ -80,7 +74,7 @@ public final class RecordLog implements AutoCloseable {
     }
 
     /** A segment: its file, first version and that version's clear time; {@code bytes} as last known. */
-    private record Segment(Path file, long firstVersion, Instant firstClearedAt, long bytes) {}
+    record Segment(Path file, long firstVersion, Instant firstClearedAt, long bytes) {}
 
     private final Path dir;
     private final int recordsPerSegment;
@@ -348,7 +342,7 @@ public final class RecordLog implements AutoCloseable {
                     at = i;
                 }
             }
-            return new Cursor(List.copyOf(segments.subList(Math.min(at, segments.size()), segments.size())));
+            return new RecordCursor(List.copyOf(segments.subList(Math.min(at, segments.size()), segments.size())));
         }
     }
 
@@ -361,7 +355,7 @@ public final class RecordLog implements AutoCloseable {
                     at = i;
                 }
             }
-            return new Cursor(List.copyOf(segments.subList(Math.min(at, segments.size()), segments.size())));
+            return new RecordCursor(List.copyOf(segments.subList(Math.min(at, segments.size()), segments.size())));
         }
     }
 
@@ -370,80 +364,9 @@ public final class RecordLog implements AutoCloseable {
      * {@link JournalCorruptException} (wrapped in {@link UncheckedIOException} for I/O errors), a segment
      * deleted before it is reached {@link Gone}. Not thread-safe; close it when done.
      */
-    public final class Cursor implements Iterator<Entry>, Closeable {
-        private final List<Segment> toRead;
-        private int segment = -1;
-        private FileChannel channel;
-        private DataInputStream in;
-        private long end;
-        private long pos;
-        private Entry next;
-
-        private Cursor(List<Segment> toRead) {
-            this.toRead = toRead;
-        }
-
+    public sealed interface Cursor extends Iterator<Entry>, Closeable permits RecordCursor {
+        // without IOException: closing a reader loses nothing, so callers need no catch
         @Override
-        public boolean hasNext() {
-            if (next != null) {
-                return true;
-            }
-            try {
-                while (true) {
-                    if (in != null && pos < end) {
-                        Path file = toRead.get(segment).file();
-                        next = RecordSegments.readRecord(in, end, pos, file);
-                        pos += JournalCodec.HEADER + PREFIX + next.body().length;
-                        return true;
-                    }
-                    closeSegment();
-                    if (segment + 1 >= toRead.size()) {
-                        return false;
-                    }
-                    segment++;
-                    Segment s = toRead.get(segment);
-                    try {
-                        channel = FileChannel.open(s.file(), StandardOpenOption.READ);
-                    } catch (NoSuchFileException e) {
-                        throw new Gone("the market record's versions from " + s.firstVersion()
-                                + " were dropped by retention while they were being read");
-                    }
-                    // the open segment may grow; read only what was forced when the read began
-                    end = Math.min(s.bytes(), channel.size());
-                    pos = 0;
-                    InputStream raw = Channels.newInputStream(channel);
-                    in = new DataInputStream(new BufferedInputStream(raw, 1 << 16));
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException("reading the market record: " + e.getMessage(), e);
-            }
-        }
-
-        @Override
-        public Entry next() {
-            if (!hasNext()) {
-                throw new NoSuchElementException();
-            }
-            Entry e = next;
-            next = null;
-            return e;
-        }
-
-        private void closeSegment() throws IOException {
-            if (channel != null) {
-                channel.close();
-                channel = null;
-                in = null;
-            }
-        }
-
-        @Override
-        public void close() {
-            try {
-                closeSegment();
-            } catch (IOException e) {
-                // reading only
-            }
-        }
+        void close();
     }
 }
