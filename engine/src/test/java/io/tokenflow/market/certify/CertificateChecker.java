@@ -1,10 +1,7 @@
 package io.tokenflow.market.certify;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * An independent check of a published clearing: reads the scenario and the result as raw JSON (no
@@ -25,117 +22,24 @@ import java.util.Map;
  * Under END_TO_END (the scenario's {@code latencyScope}, default), a class with a limit is checked on its
  * origin paths instead of its arcs: the result's {@code pathFlows} add up (per origin to the served
  * demand, per node to the processing, per link to the flow) and every path is within the limit; every
- * latency-feasible path prices at or above its origin's price, π_o ≤ g_j + μ_j + Σ(c + aη), which this
- * class checks with its own constrained shortest path ({@link #cheapestWithinLimit}: label correcting
- * over Pareto sets, not the engine's label setting), and every path that carries tokens prices at
- * exactly π_o; the Farkas condition becomes u_o ≤ v_j + a Σ w along every such path. A link of capacity 0
- * carries nothing of a class that moves data over it, so no path of that class crosses it.
+ * latency-feasible path prices at or above its origin's price, π_o ≤ g_j + μ_j + Σ(c + aη), which
+ * {@link PathCertificate} checks with its own constrained shortest path
+ * ({@link PathCertificate#cheapestWithinLimit}: label correcting over Pareto sets, not the engine's label
+ * setting), and every path that carries tokens prices at exactly π_o; the Farkas condition becomes
+ * u_o ≤ v_j + a Σ w along every such path. A link of capacity 0 carries nothing of a class that moves data
+ * over it, so no path of that class crosses it.
  * Returns the violations found, empty when the result is certified.
+ * <p>
+ * The parts share one reading of the scenario ({@link ScenarioTerms}) and one list of violations:
+ * {@link Dispatch} checks primal feasibility, {@link PathCertificate} the END_TO_END path conditions,
+ * {@link FarkasCertificate} an INFEASIBLE result; this class checks the rest of an OPTIMAL one.
  */
-public final class CertificateChecker {
-    private final List<String> violations = new ArrayList<>();
-
-    // scenario, in LP units: rates in M tokens/s, money in $/s
-    private final int n;
-    private final int m;
-    private final int kc;
-    private final String[] nodeIds;
-    private final String[] classIds;
-    private final Map<String, Integer> nodeIdx = new HashMap<>();
-    private final Map<String, Integer> classIdx = new HashMap<>();
-    private final double[][] g;
-    private final double[][] cap;
-    private final double[][] d;
-    private final double[] rho;
-    private final double[] gb;
-    private final boolean transferAware;
-    private final int[] from;
-    private final int[] to;
-    private final Map<String, Integer> arcIdx = new HashMap<>();
-    private final double[][] c;
-    private final double[] route;
-    private final boolean[][] usable;
-    private final double[] weight;
-    private final double[] linkCap;
-    private final double[] latencyOf;
-    private final double[] maxLatency;
-    /** END_TO_END and the class has a limit: checked on origin paths. */
-    private final boolean[] pathClass;
-    private final boolean endToEnd;
-    private final Map<String, Integer> linkByLabel = new HashMap<>();
+public final class CertificateChecker extends ScenarioTerms {
+    private final PathCertificate paths;
 
     private CertificateChecker(JsonNode scenario) {
-        JsonNode classes = scenario.get("classes");
-        JsonNode nodes = scenario.get("nodes");
-        JsonNode links = scenario.path("links");
-        kc = classes.size();
-        n = nodes.size();
-        m = links.size();
-        transferAware = "TRANSFER_AWARE".equals(scenario.path("bandwidthModel").asText("TOKEN_EQUIVALENT"));
-        endToEnd = !"PER_LINK".equals(scenario.path("latencyScope").asText("END_TO_END"));
-        classIds = new String[kc];
-        rho = new double[kc];
-        gb = new double[kc];
-        weight = new double[kc];
-        double[] kwh = new double[kc];
-        double[] classOpex = new double[kc];
-        maxLatency = new double[kc];
-        pathClass = new boolean[kc];
-        double lightest = Double.POSITIVE_INFINITY;
-        for (int k = 0; k < kc; k++) {
-            JsonNode cl = classes.get(k);
-            classIds[k] = cl.get("id").asText();
-            classIdx.put(classIds[k], k);
-            gb[k] = cl.get("gbPerMTokens").asDouble();
-            kwh[k] = cl.get("kwhPerMTokens").asDouble();
-            classOpex[k] = cl.path("opexPerMTokens").asDouble(0);
-            maxLatency[k] = cl.has("maxLatencyMs") ? cl.get("maxLatencyMs").asDouble() : Double.POSITIVE_INFINITY;
-            pathClass[k] = endToEnd && cl.has("maxLatencyMs");
-            rho[k] = cl.has("unservedPenaltyPerMTokens") ? cl.get("unservedPenaltyPerMTokens").asDouble() : Double.NaN;
-            weight[k] = transferAware ? gb[k] : 1.0;
-            lightest = Math.min(lightest, gb[k]);
-        }
-        nodeIds = new String[n];
-        g = new double[n][kc];
-        cap = new double[n][kc];
-        d = new double[n][kc];
-        for (int j = 0; j < n; j++) {
-            JsonNode nd = nodes.get(j);
-            nodeIds[j] = nd.get("id").asText();
-            nodeIdx.put(nodeIds[j], j);
-            double price = nd.get("electricityPricePerKwh").asDouble();
-            double opex = nd.path("opexPerMTokens").asDouble(0);
-            for (int k = 0; k < kc; k++) {
-                g[j][k] = price * kwh[k] + opex + classOpex[k];
-                cap[j][k] = nd.path("capacityTokensPerSecond").path(classIds[k]).asDouble(0) / 1e6;
-            }
-        }
-        for (JsonNode dm : scenario.path("demand")) {
-            d[nodeIdx.get(dm.get("origin").asText())][classIdx.get(dm.get("class").asText())] =
-                    dm.get("tokensPerSecond").asDouble() / 1e6;
-        }
-        from = new int[m];
-        to = new int[m];
-        c = new double[m][kc];
-        route = new double[m];
-        usable = new boolean[m][kc];
-        linkCap = new double[m];
-        latencyOf = new double[m];
-        for (int a = 0; a < m; a++) {
-            JsonNode l = links.get(a);
-            from[a] = nodeIdx.get(l.get("from").asText());
-            to[a] = nodeIdx.get(l.get("to").asText());
-            arcIdx.put(nodeIds[from[a]] + ">" + nodeIds[to[a]], a);
-            double w = l.get("capacityGbps").asDouble() / 8;
-            linkCap[a] = transferAware ? w : (lightest == 0 ? Double.POSITIVE_INFINITY : w / lightest);
-            route[a] = l.path("routeCostPerMTokens").asDouble(0);
-            double latency = l.path("latencyMs").asDouble(0);
-            latencyOf[a] = latency;
-            for (int k = 0; k < kc; k++) {
-                c[a][k] = route[a] + l.path("tariffPerGb").asDouble(0) * gb[k];
-                usable[a][k] = latency <= maxLatency[k];
-            }
-        }
+        super(scenario, new Violations());
+        paths = new PathCertificate(this);
     }
 
     /** Certifies {@code result} (clearing-result JSON) against {@code scenario} (scenario JSON). */
@@ -145,287 +49,15 @@ public final class CertificateChecker {
         if (status.equals("OPTIMAL")) {
             checker.checkOptimal(result);
         } else if (status.equals("INFEASIBLE")) {
-            checker.checkInfeasible(result);
+            new FarkasCertificate(checker, checker.paths).check(result);
         } else {
-            checker.violations.add("unknown status " + status);
+            checker.violations.list().add("unknown status " + status);
         }
-        return checker.violations;
-    }
-
-    private static boolean close(double a, double b, double scale) {
-        return Math.abs(a - b) <= 1e-6 * Math.max(1.0, Math.max(Math.abs(scale), Math.max(Math.abs(a), Math.abs(b))));
-    }
-
-    private void fail(String format, Object... args) {
-        if (violations.size() < 50) {
-            violations.add(String.format(java.util.Locale.ROOT, format, args));
-        }
-    }
-
-    /** Dispatch of the result, in LP units. */
-    private final class Dispatch {
-        final double[][] x = new double[n][kc];
-        final double[][] y = new double[n][kc];
-        final double[][] f = new double[m][kc];
-        /** The result's pathFlows: origin, class, arcs, tokens (M tok/s), reported latency; null when absent. */
-        final List<PathFlowEntry> paths;
-
-        Dispatch(JsonNode result) {
-            for (JsonNode p : result.get("processing")) {
-                x[node(p)][cls(p)] = p.get("tokensPerSecond").asDouble() / 1e6;
-            }
-            for (JsonNode u : result.get("unserved")) {
-                y[node(u)][cls(u)] = u.get("tokensPerSecond").asDouble() / 1e6;
-            }
-            for (JsonNode fl : result.get("flows")) {
-                Integer a = arcIdx.get(fl.get("from").asText() + ">" + fl.get("to").asText());
-                if (a == null) {
-                    fail("flow on a link the scenario does not have: %s", fl);
-                    continue;
-                }
-                f[a][cls(fl)] += fl.get("tokensPerSecond").asDouble() / 1e6;
-            }
-            JsonNode pathFlows = result.get("pathFlows");
-            if (pathFlows == null || pathFlows.isNull()) {
-                paths = null;
-                if (endToEnd) {
-                    fail("END_TO_END result without pathFlows");
-                }
-                return;
-            }
-            paths = new ArrayList<>();
-            for (JsonNode pf : pathFlows) {
-                int o = nodeIdx.getOrDefault(pf.path("origin").asText(), -1);
-                Integer k = classIdx.get(pf.path("class").asText());
-                JsonNode path = pf.get("path");
-                if (o < 0 || k == null || path == null || path.size() == 0 || !path.get(0).asText().equals(nodeIds[o])) {
-                    fail("path flow with a bad origin, class or path: %s", pf);
-                    continue;
-                }
-                int[] arcs = new int[path.size() - 1];
-                boolean ok = true;
-                for (int i = 0; i + 1 < path.size(); i++) {
-                    Integer a = arcIdx.get(path.get(i).asText() + ">" + path.get(i + 1).asText());
-                    if (a == null) {
-                        fail("path flow %s: %s->%s is not a link", pf.get("path"), path.get(i).asText(),
-                                path.get(i + 1).asText());
-                        ok = false;
-                        break;
-                    }
-                    arcs[i] = a;
-                }
-                if (ok) {
-                    paths.add(new PathFlowEntry(o, k, arcs, pf.get("tokensPerSecond").asDouble() / 1e6,
-                            pf.path("latencyMs").asDouble(Double.NaN), pf.get("path").toString()));
-                }
-            }
-        }
-
-        /**
-         * The path flows add up and every one is a path the class may use, within its limit under END_TO_END.
-         * For a least-shortfall dispatch ({@code relaxed}) only the classes it lists paths of are summed.
-         */
-        void checkPathFlows(boolean relaxed) {
-            if (paths == null) {
-                return;
-            }
-            boolean[] listed = new boolean[kc];
-            for (PathFlowEntry p : paths) {
-                listed[p.k()] = true;
-            }
-            double[][] fromOrigin = new double[n][kc];
-            double[][] arriving = new double[n][kc];
-            double[][] through = new double[m][kc];
-            for (PathFlowEntry p : paths) {
-                String where = classIds[p.k()] + " path " + p.text();
-                if (!(p.tokens() > 0)) {
-                    fail("%s carries %g tokens", where, p.tokens());
-                }
-                double latency = 0;
-                int end = p.origin();
-                for (int a : p.arcs()) {
-                    if (from[a] != end) {
-                        fail("%s is not a path", where);
-                    }
-                    if (!usable[a][p.k()]) {
-                        fail("%s crosses %s->%s, a link over the class's limit", where, nodeIds[from[a]],
-                                nodeIds[to[a]]);
-                    }
-                    if (pathClass[p.k()] && !carries(a, p.k())) {
-                        fail("%s crosses %s->%s, a link closed to 0", where, nodeIds[from[a]], nodeIds[to[a]]);
-                    }
-                    latency += latencyOf[a];
-                    through[a][p.k()] += p.tokens();
-                    end = to[a];
-                }
-                if (!close(latency, p.latencyMs(), latency)) {
-                    fail("%s reports latency %g ms, its links add up to %g", where, p.latencyMs(), latency);
-                }
-                if (pathClass[p.k()] && !withinLimit(latency, p.k())) {
-                    fail("%s takes %g ms, over the class's END_TO_END limit of %g ms", where, latency,
-                            maxLatency[p.k()]);
-                }
-                fromOrigin[p.origin()][p.k()] += p.tokens();
-                arriving[end][p.k()] += p.tokens();
-            }
-            for (int j = 0; j < n; j++) {
-                for (int k = 0; k < kc; k++) {
-                    if (relaxed && !listed[k]) {
-                        continue;
-                    }
-                    double served = d[j][k] - y[j][k];
-                    if (Math.abs(fromOrigin[j][k] - served) > 1e-6 * Math.max(1, served)) {
-                        fail("path flows from %s %s add up to %g M tok/s, served demand is %g", nodeIds[j], classIds[k],
-                                fromOrigin[j][k], served);
-                    }
-                    if (Math.abs(arriving[j][k] - x[j][k]) > 1e-6 * Math.max(1, x[j][k])) {
-                        fail("path flows into %s %s add up to %g M tok/s, processing is %g", nodeIds[j], classIds[k],
-                                arriving[j][k], x[j][k]);
-                    }
-                }
-            }
-            for (int a = 0; a < m; a++) {
-                for (int k = 0; k < kc; k++) {
-                    if (relaxed && !listed[k]) {
-                        continue;
-                    }
-                    if (Math.abs(through[a][k] - f[a][k]) > 1e-6 * Math.max(1, f[a][k])) {
-                        fail("path flows over %s->%s %s add up to %g M tok/s, the link's flow is %g", nodeIds[from[a]],
-                                nodeIds[to[a]], classIds[k], through[a][k], f[a][k]);
-                    }
-                }
-            }
-        }
-
-        double load(int a) {
-            double load = 0;
-            for (int k = 0; k < kc; k++) {
-                load += weight[k] * f[a][k];
-            }
-            return load;
-        }
-
-        /** Balance, capacity, bandwidth and latency; {@code relaxed} lets any class go unserved. */
-        void checkFeasible(boolean relaxed) {
-            double[][] net = new double[n][kc];
-            for (int a = 0; a < m; a++) {
-                for (int k = 0; k < kc; k++) {
-                    if (f[a][k] < -1e-9) {
-                        fail("negative flow %s->%s %s: %g", nodeIds[from[a]], nodeIds[to[a]], classIds[k], f[a][k]);
-                    }
-                    if (f[a][k] > 1e-9 && (!usable[a][k] || pathClass[k] && !carries(a, k))) {
-                        fail("class %s routed over %s->%s beyond its latency limit", classIds[k], nodeIds[from[a]],
-                                nodeIds[to[a]]);
-                    }
-                    net[from[a]][k] += f[a][k];
-                    net[to[a]][k] -= f[a][k];
-                }
-                if (load(a) > linkCap[a] + 1e-6 * Math.max(1, linkCap[a])) {
-                    fail("link %s->%s over capacity: %g > %g", nodeIds[from[a]], nodeIds[to[a]], load(a), linkCap[a]);
-                }
-            }
-            for (int j = 0; j < n; j++) {
-                for (int k = 0; k < kc; k++) {
-                    if (x[j][k] < -1e-9 || x[j][k] > cap[j][k] + 1e-6 * Math.max(1, cap[j][k])) {
-                        fail("processing %s %s = %g outside [0, %g]", nodeIds[j], classIds[k], x[j][k], cap[j][k]);
-                    }
-                    if (y[j][k] < -1e-9 || (!relaxed && Double.isNaN(rho[k]) && y[j][k] > 1e-9)) {
-                        fail("unserved %s %s = %g not allowed", nodeIds[j], classIds[k], y[j][k]);
-                    }
-                    double residual = net[j][k] + x[j][k] + y[j][k] - d[j][k];
-                    if (Math.abs(residual) > 1e-6 * Math.max(1, d[j][k])) {
-                        fail("balance %s %s off by %g M tok/s", nodeIds[j], classIds[k], residual);
-                    }
-                }
-            }
-            checkPathFlows(relaxed);
-        }
-    }
-
-    private int node(JsonNode o) {
-        return nodeIdx.get(o.get("node").asText());
-    }
-
-    private int cls(JsonNode o) {
-        return classIdx.get(o.get("class").asText());
-    }
-
-    private record PathFlowEntry(int origin, int k, int[] arcs, double tokens, double latencyMs, String text) {}
-
-    private boolean carries(int a, int k) {
-        return usable[a][k] && (weight[k] == 0 || linkCap[a] > 0);
-    }
-
-    private boolean withinLimit(double latency, int k) {
-        return latency <= maxLatency[k] + 1e-9;
-    }
-
-    /**
-     * The checker's own constrained shortest path: min over every path from {@code origin} over links class
-     * k can carry with Σ latency within its limit, ending at any node j (the origin itself included), of
-     * Σ arcCost + endCost[j]. Label correcting: every node keeps the labels (cost, latency) no other label
-     * there dominates; a label that improves a node's set is queued (first in, first out) and extended
-     * over every link until no set changes. Arc costs and latencies are ≥ 0, so no cycle helps and this
-     * ends with every non-dominated path found.
-     */
-    double cheapestWithinLimit(int origin, int k, double[] arcCost, double[] endCost) {
-        List<List<double[]>> front = new ArrayList<>();
-        for (int j = 0; j < n; j++) {
-            front.add(new ArrayList<>());
-        }
-        java.util.ArrayDeque<double[]> queue = new java.util.ArrayDeque<>(); // {node, cost, latency, alive}
-        double[] start = {origin, 0, 0, 1};
-        front.get(origin).add(start);
-        queue.add(start);
-        while (!queue.isEmpty()) {
-            double[] label = queue.poll();
-            if (label[3] == 0) {
-                continue; // dominated since it was queued
-            }
-            int u = (int) label[0];
-            for (int a = 0; a < m; a++) {
-                if (from[a] != u || !carries(a, k)) {
-                    continue;
-                }
-                double cost = label[1] + arcCost[a];
-                double latency = label[2] + latencyOf[a];
-                if (!withinLimit(latency, k)) {
-                    continue;
-                }
-                List<double[]> at = front.get(to[a]);
-                boolean dominated = false;
-                for (double[] other : at) {
-                    if (other[1] <= cost && other[2] <= latency) {
-                        dominated = true;
-                        break;
-                    }
-                }
-                if (dominated) {
-                    continue;
-                }
-                at.removeIf(other -> {
-                    boolean worse = cost <= other[1] && latency <= other[2];
-                    if (worse) {
-                        other[3] = 0;
-                    }
-                    return worse;
-                });
-                double[] next = {to[a], cost, latency, 1};
-                at.add(next);
-                queue.add(next);
-            }
-        }
-        double best = Double.POSITIVE_INFINITY;
-        for (int j = 0; j < n; j++) {
-            for (double[] label : front.get(j)) {
-                best = Math.min(best, label[1] + endCost[j]);
-            }
-        }
-        return best;
+        return checker.violations.list();
     }
 
     private void checkOptimal(JsonNode result) {
-        Dispatch dispatch = new Dispatch(result);
+        Dispatch dispatch = new Dispatch(this, result);
         dispatch.checkFeasible(false);
         double[][] pi = new double[n][kc];
         double[][] mu = new double[n][kc];
@@ -445,7 +77,7 @@ public final class CertificateChecker {
             eta[arcIdx.get(l.get("from").asText() + ">" + l.get("to").asText())] = l.get("congestionRent").asDouble();
         }
         checkDualFeasibility(pi, mu, eta);
-        checkPathPricing(pi, mu, eta);
+        paths.checkPathPricing(pi, mu, eta);
         checkComplementarySlackness(dispatch, pi, mu, eta);
         checkStrongDuality(result, dispatch, pi, mu, eta);
         checkPaths(result, pi, mu, eta);
@@ -476,30 +108,6 @@ public final class CertificateChecker {
                 if (!pathClass[k] && usable[a][k] && lhs > rhs && !close(lhs, rhs, pi[from[a]][k])) {
                     fail("arc %s->%s %s: pi_i - pi_j = %g > c + a*eta = %g", nodeIds[from[a]], nodeIds[to[a]],
                             classIds[k], lhs, rhs);
-                }
-            }
-        }
-    }
-
-    /** END_TO_END: every latency-feasible path of a class with a limit prices at or above its origin's price. */
-    private void checkPathPricing(double[][] pi, double[][] mu, double[] eta) {
-        for (int k = 0; k < kc; k++) {
-            if (!pathClass[k]) {
-                continue;
-            }
-            double[] arcCost = new double[m];
-            for (int a = 0; a < m; a++) {
-                arcCost[a] = c[a][k] + weight[k] * eta[a];
-            }
-            double[] endCost = new double[n];
-            for (int j = 0; j < n; j++) {
-                endCost[j] = g[j][k] + mu[j][k];
-            }
-            for (int o = 0; o < n; o++) {
-                double cheapest = cheapestWithinLimit(o, k, arcCost, endCost);
-                if (pi[o][k] > cheapest && !close(pi[o][k], cheapest, pi[o][k])) {
-                    fail("%s %s: a path within %g ms delivers at %g, below the price %g", nodeIds[o], classIds[k],
-                            maxLatency[k], cheapest, pi[o][k]);
                 }
             }
         }
@@ -539,23 +147,7 @@ public final class CertificateChecker {
                         dp.load(a), linkCap[a]);
             }
         }
-        for (PathFlowEntry p : dp.paths == null ? List.<PathFlowEntry>of() : dp.paths) {
-            if (!pathClass[p.k()] || p.tokens() <= active) {
-                continue;
-            }
-            int k = p.k();
-            double delivered = 0;
-            int end = p.origin();
-            for (int a : p.arcs()) {
-                delivered += c[a][k] + weight[k] * eta[a];
-                end = to[a];
-            }
-            delivered += g[end][k] + mu[end][k];
-            if (!close(pi[p.origin()][k], delivered, pi[p.origin()][k])) {
-                fail("CS: %s %s carries %g on %s at %g, not at its price %g", nodeIds[p.origin()], classIds[k], p.tokens(),
-                        p.text(), delivered, pi[p.origin()][k]);
-            }
-        }
+        paths.checkPathSlackness(dp, pi, mu, eta, active);
     }
 
     private void checkStrongDuality(JsonNode result, Dispatch dp, double[][] pi, double[][] mu, double[] eta) {
@@ -649,11 +241,7 @@ public final class CertificateChecker {
 
     private boolean canReachCapacity(int origin, int k) {
         if (pathClass[k]) {
-            double[] endCost = new double[n];
-            for (int j = 0; j < n; j++) {
-                endCost[j] = cap[j][k] > 0 ? 0 : Double.POSITIVE_INFINITY;
-            }
-            return cheapestWithinLimit(origin, k, new double[m], endCost) == 0;
+            return paths.reachesCapacity(origin, k);
         }
         boolean[] seen = new boolean[n];
         java.util.ArrayDeque<Integer> queue = new java.util.ArrayDeque<>();
@@ -673,12 +261,6 @@ public final class CertificateChecker {
             }
         }
         return false;
-    }
-
-    private void expectClose(String what, double actual, double expected) {
-        if (!close(actual, expected, expected)) {
-            fail("%s: %g, expected %g", what, actual, expected);
-        }
     }
 
     private void checkSettlement(JsonNode result, Dispatch dp, double[][] pi, double[][] mu, double[] eta) {
@@ -706,99 +288,6 @@ public final class CertificateChecker {
         double surplus = s.get("merchandisingSurplusPerHour").asDouble();
         if (Math.abs(surplus - routeCost * 3600) > 1e-6 * scale) {
             fail("merchandising surplus %f != route costs %f (complementary slackness)", surplus, routeCost * 3600);
-        }
-    }
-
-    private void checkInfeasible(JsonNode result) {
-        JsonNode diagnosis = result.get("diagnosis");
-        if (diagnosis == null || diagnosis.isNull()) {
-            fail("INFEASIBLE without a diagnosis");
-            return;
-        }
-        Dispatch dispatch = new Dispatch(result);
-        dispatch.checkFeasible(true);
-        JsonNode cert = diagnosis.get("certificate");
-        double[][] u = new double[n][kc];
-        double[][] v = new double[n][kc];
-        double[] w = new double[m];
-        for (JsonNode e : cert.get("balanceWeights")) {
-            u[node(e)][cls(e)] = e.get("weight").asDouble();
-        }
-        for (JsonNode e : cert.get("capacityWeights")) {
-            v[node(e)][cls(e)] = e.get("weight").asDouble();
-        }
-        for (JsonNode e : cert.get("linkWeights")) {
-            w[arcIdx.get(e.get("from").asText() + ">" + e.get("to").asText())] = e.get("weight").asDouble();
-        }
-        double bound = 0;
-        for (int j = 0; j < n; j++) {
-            for (int k = 0; k < kc; k++) {
-                if (v[j][k] < 0) {
-                    fail("Farkas: negative capacity weight at %s %s", nodeIds[j], classIds[k]);
-                }
-                if (!pathClass[k] && u[j][k] > v[j][k] + 1e-7) {
-                    fail("Farkas: u > v at %s %s", nodeIds[j], classIds[k]);
-                }
-                if (!Double.isNaN(rho[k]) && u[j][k] > 1e-7) {
-                    fail("Farkas: positive weight %g on a class that may go unserved (%s)", u[j][k], classIds[k]);
-                }
-                bound += u[j][k] * d[j][k] - v[j][k] * cap[j][k];
-            }
-        }
-        for (int a = 0; a < m; a++) {
-            if (w[a] < 0) {
-                fail("Farkas: negative link weight");
-            }
-            for (int k = 0; k < kc; k++) {
-                if (!pathClass[k] && usable[a][k] && u[from[a]][k] - u[to[a]][k] > weight[k] * w[a] + 1e-7) {
-                    fail("Farkas: arc %s->%s %s violates u_i - u_j <= a w", nodeIds[from[a]], nodeIds[to[a]],
-                            classIds[k]);
-                }
-            }
-            if (w[a] > 0) {
-                bound -= w[a] * linkCap[a];
-            }
-        }
-        for (int k = 0; k < kc; k++) {
-            if (!pathClass[k]) {
-                continue;
-            }
-            double[] arcCost = new double[m];
-            for (int a = 0; a < m; a++) {
-                arcCost[a] = weight[k] * w[a];
-            }
-            double[] endCost = new double[n];
-            for (int j = 0; j < n; j++) {
-                endCost[j] = v[j][k];
-            }
-            for (int o = 0; o < n; o++) {
-                if (u[o][k] > 1e-7 && u[o][k] > cheapestWithinLimit(o, k, arcCost, endCost) + 1e-7) {
-                    fail("Farkas: %s %s has weight %g above v + a w along a path within its limit", nodeIds[o],
-                            classIds[k], u[o][k]);
-                }
-            }
-        }
-        if (!(bound > 1e-7)) {
-            fail("Farkas bound %g is not positive: infeasibility is not proven", bound);
-        }
-        double shortfall = 0;
-        for (int j = 0; j < n; j++) {
-            for (int k = 0; k < kc; k++) {
-                if (Double.isNaN(rho[k])) {
-                    shortfall += dispatch.y[j][k];
-                }
-            }
-        }
-        if (!close(shortfall, bound, bound)) {
-            fail("reported shortfall %g M tok/s != Farkas bound %g: the shortfall is not proven least", shortfall,
-                    bound);
-        }
-        double diagnosed = 0;
-        for (JsonNode sf : diagnosis.get("shortfalls")) {
-            diagnosed += sf.get("shortfallTokensPerSecond").asDouble() / 1e6;
-        }
-        if (!close(diagnosed, bound, bound)) {
-            fail("diagnosis shortfalls %g != bound %g", diagnosed, bound);
         }
     }
 }
