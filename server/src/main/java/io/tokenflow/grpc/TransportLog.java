@@ -50,15 +50,23 @@ final class TransportLog {
         return logger;
     }
 
-    /** Installs the filters (once per JVM, as the class loads) and registers their counters on {@code meters}. */
+    /**
+     * Installs the filters (once per JVM, as the class loads) and registers their counters on {@code meters},
+     * once: the counts are the JVM's, so a second server on the same registry shares them (registering again
+     * would only make Micrometer warn that it ignores the second registration).
+     */
     static void quiet(MeterRegistry meters) {
-        FunctionCounter.builder("tokenflow.rpc.cancelled.writes", CANCELLED_WRITES, AtomicLong::doubleValue)
-                .description("Messages still queued for streams the client had cancelled, dropped by the transport"
-                        + " (not logged)")
-                .register(meters);
-        FunctionCounter.builder("tokenflow.rpc.oversize.requests", OVERSIZE, AtomicLong::doubleValue)
-                .description("Requests over --max-message-bytes refused by the transport (not logged)")
-                .register(meters);
+        if (meters.find("tokenflow.rpc.cancelled.writes").functionCounter() == null) {
+            FunctionCounter.builder("tokenflow.rpc.cancelled.writes", CANCELLED_WRITES, AtomicLong::doubleValue)
+                    .description("Messages still queued for streams the client had cancelled, dropped by the"
+                            + " transport (not logged)")
+                    .register(meters);
+        }
+        if (meters.find("tokenflow.rpc.oversize.requests").functionCounter() == null) {
+            FunctionCounter.builder("tokenflow.rpc.oversize.requests", OVERSIZE, AtomicLong::doubleValue)
+                    .description("Requests over --max-message-bytes refused by the transport (not logged)")
+                    .register(meters);
+        }
     }
 
     static boolean isCancelledWrite(String message, Throwable thrown) {

@@ -171,6 +171,38 @@ class RpcMetricsTest {
     }
 
     @Test
+    void aSecondServerOnTheSameRegistrySharesTheTransportCountersWithoutAWarning() {
+        SimpleMeterRegistry shared = new SimpleMeterRegistry();
+        List<LogRecord> warnings = Collections.synchronizedList(new ArrayList<>());
+        Handler root = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                if (record.getLevel().intValue() >= Level.WARNING.intValue()) {
+                    warnings.add(record);
+                }
+            }
+
+            @Override
+            public void flush() {}
+
+            @Override
+            public void close() {}
+        };
+        Logger.getLogger("").addHandler(root);
+        try {
+            TransportLog.quiet(shared);
+            TransportLog.quiet(shared);
+        } finally {
+            Logger.getLogger("").removeHandler(root);
+        }
+        assertEquals(List.of(), warnings.stream().map(LogRecord::getMessage).toList());
+        assertEquals(1, shared.find("tokenflow.rpc.cancelled.writes").functionCounters().size());
+        assertEquals(1, shared.find("tokenflow.rpc.oversize.requests").functionCounters().size());
+        assertEquals(TransportLog.cancelledWrites(),
+                shared.get("tokenflow.rpc.cancelled.writes").functionCounter().count());
+    }
+
+    @Test
     void onlyTheCancelledWriteIsQuietOtherStreamErrorsStillLog() {
         Logger netty = Logger.getLogger(NETTY_LOGGER);
         long dropped = TransportLog.cancelledWrites();
