@@ -84,7 +84,7 @@ class InternalErrorTest {
         log.addHandler(capture);
         LeaderOracle oracle = LeaderOracle.start(EmbeddedScenarios.get("five-node"), OracleConfig.builder()
                 .retryDelay(Duration.ofMillis(20)).breakerWindow(1000).breakerFailureRatePercent(100).build(),
-                new SimpleMeterRegistry(), StatusContractTest.breakable(engine, engineBug));
+                new SimpleMeterRegistry(), ContractServers.breakable(engine, engineBug));
         closing.add(oracle);
         stub = PricingOracleGrpc.newBlockingStub(serve(oracle)).withDeadlineAfter(20, TimeUnit.SECONDS);
     }

@@ -1,80 +1,52 @@
 package io.tokenflow.grpc;
 
+import static io.tokenflow.grpc.ContractCalls.READS;
+import static io.tokenflow.grpc.ContractCalls.UPDATES;
+import static io.tokenflow.grpc.ContractCalls.calls;
+import static io.tokenflow.grpc.ContractCalls.drain;
+import static io.tokenflow.grpc.ContractCalls.retailRequest;
+import static io.tokenflow.grpc.ContractCalls.withUnknownBytes;
+import static io.tokenflow.grpc.ContractServers.MAX_MESSAGE_BYTES;
+import static io.tokenflow.grpc.ContractServers.as;
+import static io.tokenflow.grpc.ProtoStatusContract.EVERY_RPC;
+import static io.tokenflow.grpc.ProtoStatusContract.headerComment;
+import static io.tokenflow.grpc.ProtoStatusContract.rpcComments;
+import static io.tokenflow.grpc.ProtoStatusContract.statuses;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.protobuf.ByteString;
 import com.google.protobuf.Message;
 import com.google.protobuf.Timestamp;
-import com.google.protobuf.UnknownFieldSet;
 import io.grpc.Context;
-import io.grpc.Grpc;
-import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
-import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.inprocess.InProcessServerBuilder;
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
-import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tokenflow.api.v1.CapacityUpdate;
-import io.tokenflow.api.v1.DemandUpdate;
-import io.tokenflow.api.v1.ElectricityPriceUpdate;
 import io.tokenflow.api.v1.ExportSettlementRequest;
 import io.tokenflow.api.v1.FeasibleSitesRequest;
-import io.tokenflow.api.v1.GetMarketRequest;
-import io.tokenflow.api.v1.LinkCapacityUpdate;
 import io.tokenflow.api.v1.PriceHistoryRequest;
-import io.tokenflow.api.v1.RetailDelay;
-import io.tokenflow.api.v1.RetailEquilibriumRequest;
-import io.tokenflow.api.v1.RetailGame;
-import io.tokenflow.api.v1.RetailPriceRange;
-import io.tokenflow.api.v1.RetailProvider;
-import io.tokenflow.api.v1.RetailUser;
-import io.tokenflow.api.v1.RetailWeights;
 import io.tokenflow.api.v1.PricingOracleGrpc;
 import io.tokenflow.api.v1.PricingOracleGrpc.PricingOracleBlockingStub;
 import io.tokenflow.api.v1.QuoteRequest;
 import io.tokenflow.api.v1.RouteRequest;
 import io.tokenflow.api.v1.UpdateCapacityRequest;
 import io.tokenflow.api.v1.UpdateCapacityResponse;
-import io.tokenflow.api.v1.UpdateDemandRequest;
-import io.tokenflow.api.v1.UpdateElectricityPriceRequest;
-import io.tokenflow.api.v1.UpdateLinkCapacityRequest;
 import io.tokenflow.api.v1.WatchRequest;
+import io.tokenflow.grpc.ContractCalls.Call;
 import io.tokenflow.market.model.MarketUpdate;
-import io.tokenflow.market.model.Scenario;
 import io.tokenflow.market.scenarios.EmbeddedScenarios;
-import io.tokenflow.market.solution.ClearingResult;
-import io.tokenflow.security.AuthConfig;
-import io.tokenflow.security.AuthInterceptor;
 import io.tokenflow.security.UpdateRateLimiter;
-import io.tokenflow.service.ClearingEngine;
-import io.tokenflow.service.ControllableEngine;
-import io.tokenflow.service.OracleConfig;
 import io.tokenflow.service.LeaderOracle;
-import io.tokenflow.service.Oracle;
+import io.tokenflow.service.OracleConfig;
 import io.tokenflow.service.ReplicaOracle;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -82,12 +54,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BiFunction;
-import java.util.function.Function;
 import java.util.function.UnaryOperator;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -102,117 +69,8 @@ import org.junit.jupiter.api.Test;
  * status seen must be documented on that RPC, and no description may carry a Java class name.
  */
 class StatusContractTest {
-    static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
-    static final String AUTH = """
-            {"principals": [
-              {"name": "router-a", "role": "router", "tokenSha256": "%s"},
-              {"name": "dallas-dc", "role": "provider", "nodes": ["dallas"], "tokenSha256": "%s"},
-              {"name": "ops", "role": "operator", "tokenSha256": "%s"}]}
-            """.formatted(AuthConfig.sha256Hex("router-token"), AuthConfig.sha256Hex("provider-token"),
-            AuthConfig.sha256Hex("ops-token"));
-    static final int MAX_MESSAGE_BYTES = 64 * 1024;
-    /** Statuses every RPC may end with; the header and each rpc comment must name them. */
-    static final Set<Status.Code> EVERY_RPC = EnumSet.of(Status.Code.UNAUTHENTICATED, Status.Code.PERMISSION_DENIED,
-            Status.Code.RESOURCE_EXHAUSTED, Status.Code.UNAVAILABLE, Status.Code.DEADLINE_EXCEEDED,
-            Status.Code.CANCELLED, Status.Code.INTERNAL);
     /** A Java class name in a description: an exception's name, a package, a nested class. */
     static final Pattern CLASS_NAME = Pattern.compile("Exception|java\\.|io\\.tokenflow\\.|\\$");
-
-    // ---- the contract as written ----
-
-    /** The comment block right above each {@code rpc} of oracle.proto, by method name, in file order. */
-    static Map<String, List<String>> rpcComments() {
-        Map<String, List<String>> out = new LinkedHashMap<>();
-        List<String> lines = protoLines();
-        Pattern rpc = Pattern.compile("^\\s*rpc\\s+(\\w+)\\s*\\(");
-        for (int i = 0; i < lines.size(); i++) {
-            Matcher m = rpc.matcher(lines.get(i));
-            if (m.find()) {
-                List<String> comment = new ArrayList<>();
-                for (int j = i - 1; j >= 0 && lines.get(j).trim().startsWith("//"); j--) {
-                    comment.add(0, lines.get(j).trim().substring(2));
-                }
-                out.put(m.group(1), comment);
-            }
-        }
-        return out;
-    }
-
-    /** The comment block at the top of oracle.proto (before {@code syntax}). */
-    static List<String> headerComment() {
-        List<String> out = new ArrayList<>();
-        for (String line : protoLines()) {
-            if (!line.trim().startsWith("//")) {
-                break;
-            }
-            out.add(line.trim().substring(2));
-        }
-        return out;
-    }
-
-    /**
-     * The entries of the list after the line that says "Statuses" in a comment: each starts with a status code as the first word
-     * of an indented line, continued by the more indented lines after it. Returns code -> its text.
-     */
-    static Map<Status.Code, String> statuses(List<String> comment) {
-        Map<Status.Code, String> out = new TreeMap<>();
-        int start = -1;
-        for (int i = 0; i < comment.size(); i++) {
-            if (comment.get(i).contains("Statuses")) {
-                start = i + 1;
-                break;
-            }
-        }
-        if (start < 0) {
-            return out;
-        }
-        Pattern entry = Pattern.compile("^(\\s+)([A-Z_]+)\\s");
-        Status.Code current = null;
-        int indent = 0;
-        for (int i = start; i < comment.size(); i++) {
-            String line = comment.get(i);
-            if (line.isBlank()) {
-                break;
-            }
-            Matcher m = entry.matcher(line);
-            if (m.find() && isCode(m.group(2)) && (current == null || m.group(1).length() <= indent)) {
-                current = Status.Code.valueOf(m.group(2));
-                indent = m.group(1).length();
-                assertFalse(out.containsKey(current), current + " is listed twice in " + comment);
-                out.put(current, line.trim());
-            } else if (current != null && line.startsWith(" ".repeat(indent + 1))) {
-                out.merge(current, " " + line.trim(), String::concat);
-            } else {
-                break;
-            }
-        }
-        return out;
-    }
-
-    private static boolean isCode(String word) {
-        try {
-            Status.Code.valueOf(word);
-            return true;
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
-    }
-
-    private static List<String> protoLines() {
-        // the source when run in the repository, else the copy the proto module packs with the stubs
-        Path source = Path.of("..", "proto", "src", "main", "proto", "tokenflow", "v1", "oracle.proto");
-        try {
-            if (Files.isReadable(source)) {
-                return Files.readAllLines(source, StandardCharsets.UTF_8);
-            }
-            try (InputStream in = StatusContractTest.class.getClassLoader().getResourceAsStream("tokenflow/v1/oracle.proto")) {
-                assertNotNull(in, "oracle.proto is neither in the source tree nor on the class path");
-                return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
     @Test
     void everyRpcListsEveryStatusItCanReturnWithWhetherToRetry() {
@@ -238,168 +96,18 @@ class StatusContractTest {
 
     // ---- the contract as the servers keep it ----
 
-    private final AtomicReference<ControllableEngine> engine = new AtomicReference<>();
-    private final AtomicBoolean engineBug = new AtomicBoolean();
-    private final AtomicBoolean clockBroken = new AtomicBoolean();
-    private final List<AutoCloseable> closing = new ArrayList<>();
+    private final ContractServers servers = new ContractServers();
     private final Map<String, Set<Status.Code>> seen = new TreeMap<>();
-    private LeaderOracle leader;
-    private OracleServer guarded;
-    private ManagedChannel toGuarded;
-
-    /** The server's clock, which throws while {@link #clockBroken} (a bug inside a handler). */
-    private final Clock clock = new BreakableClock(clockBroken);
-
-    /** The test's controllable engine, which throws (a bug, not a solver verdict) while {@code bug} is set. */
-    static Function<Scenario, ClearingEngine> breakable(AtomicReference<ControllableEngine> engine, AtomicBoolean bug) {
-        return scenario -> {
-            ClearingEngine real = ControllableEngine.factory(engine).apply(scenario);
-            return new ClearingEngine() {
-                @Override
-                public ClearingResult applyAndClear(List<MarketUpdate> updates) {
-                    if (bug.get()) {
-                        throw new IllegalStateException("the test broke the engine");
-                    }
-                    return real.applyAndClear(updates);
-                }
-
-                @Override
-                public Scenario scenario() {
-                    return real.scenario();
-                }
-
-                @Override
-                public void close() {
-                    real.close();
-                }
-            };
-        };
-    }
 
     @BeforeEach
     void start() throws Exception {
-        SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        leader = LeaderOracle.start(EmbeddedScenarios.get("five-node"), OracleConfig.builder()
-                .retryDelay(Duration.ofMillis(20)).maxBatchSize(5).breakerWindow(1000).breakerFailureRatePercent(100)
-                .build(), meters, breakable(engine, engineBug));
-        closing.add(leader);
-        guarded = netty(List.of(new AuthInterceptor(AuthConfig.parse(AUTH, "auth.json"))));
-        toGuarded = loopback(guarded, 64 * 1024 * 1024);
-    }
-
-    private OracleServer netty(List<ServerInterceptor> access) throws IOException {
-        OracleServer s = new OracleServer(NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-                .directExecutor().maxInboundMessageSize(MAX_MESSAGE_BYTES), leader, new SimpleMeterRegistry(), clock,
-                access).start();
-        closing.add(0, () -> s.stop(Duration.ofMillis(200)));
-        return s;
-    }
-
-    private ManagedChannel loopback(OracleServer server, int maxInbound) {
-        ManagedChannel c = Grpc.newChannelBuilder("127.0.0.1:" + server.port(), InsecureChannelCredentials.create())
-                .maxInboundMessageSize(maxInbound).build();
-        closing.add(0, () -> c.shutdownNow().awaitTermination(5, TimeUnit.SECONDS));
-        return c;
-    }
-
-    private ManagedChannel inProcess(Oracle oracle, List<ServerInterceptor> access) throws IOException {
-        String name = InProcessServerBuilder.generateName();
-        OracleServer s = new OracleServer(InProcessServerBuilder.forName(name).directExecutor(), oracle,
-                new SimpleMeterRegistry(), clock, access).start();
-        ManagedChannel c = InProcessChannelBuilder.forName(name).directExecutor().build();
-        closing.add(0, () -> s.stop(Duration.ofMillis(200)));
-        closing.add(0, () -> c.shutdownNow().awaitTermination(5, TimeUnit.SECONDS));
-        return c;
+        servers.start();
     }
 
     @AfterEach
     void stop() throws Exception {
-        engineBug.set(false);
-        clockBroken.set(false);
-        if (engine.get() != null) {
-            engine.get().setFailing(false);
-            engine.get().open();
-        }
-        for (AutoCloseable c : closing) {
-            c.close();
-        }
+        servers.close();
     }
-
-    private static PricingOracleBlockingStub as(ManagedChannel channel, String token) {
-        PricingOracleBlockingStub stub = PricingOracleGrpc.newBlockingStub(channel).withDeadlineAfter(20, TimeUnit.SECONDS);
-        if (token == null) {
-            return stub;
-        }
-        Metadata headers = new Metadata();
-        headers.put(AUTHORIZATION, token);
-        return stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
-    }
-
-    /** A valid request of each RPC, made by {@code change}, then sent on a stub; streams are read to their end. */
-    interface Call extends BiFunction<PricingOracleBlockingStub, UnaryOperator<Message>, Object> {}
-
-    private static Object drain(Iterator<?> it) {
-        int n = 0;
-        while (it.hasNext()) {
-            it.next();
-            n++;
-        }
-        return n;
-    }
-
-    /** Every RPC with a valid request; {@code change} may alter the request first. WatchPrices reads one table. */
-    static Map<String, Call> calls() {
-        Map<String, Call> calls = new LinkedHashMap<>();
-        calls.put("Quote", (s, change) -> s.quote((QuoteRequest) change.apply(QuoteRequest.newBuilder()
-                .setOrigin("dallas").setWorkloadClass("chat").build())));
-        calls.put("Route", (s, change) -> s.route((RouteRequest) change.apply(RouteRequest.newBuilder()
-                .setOrigin("dallas").setWorkloadClass("chat").setRequestId("r").build())));
-        calls.put("FeasibleSites", (s, change) -> s.feasibleSites((FeasibleSitesRequest) change.apply(
-                FeasibleSitesRequest.newBuilder().setOrigin("dallas").setWorkloadClass("chat").build())));
-        calls.put("GetMarket", (s, change) -> s.getMarket((GetMarketRequest) change.apply(
-                GetMarketRequest.getDefaultInstance())));
-        calls.put("WatchPrices", (s, change) -> s.watchPrices((WatchRequest) change.apply(
-                WatchRequest.getDefaultInstance())).next());
-        calls.put("PriceHistory", (s, change) -> s.priceHistory((PriceHistoryRequest) change.apply(
-                PriceHistoryRequest.newBuilder().setOrigin("dallas").setWorkloadClass("chat").build())));
-        calls.put("ExportSettlement", (s, change) -> drain(s.exportSettlement((ExportSettlementRequest) change.apply(
-                ExportSettlementRequest.getDefaultInstance()))));
-        calls.put("UpdateCapacity", (s, change) -> s.updateCapacity((UpdateCapacityRequest) change.apply(
-                UpdateCapacityRequest.newBuilder().setWaitForClear(true).addUpdates(CapacityUpdate.newBuilder()
-                        .setNode("dallas").setWorkloadClass("chat").setTokensPerSecond(1e6)).build())));
-        calls.put("UpdateDemand", (s, change) -> s.updateDemand((UpdateDemandRequest) change.apply(
-                UpdateDemandRequest.newBuilder().setWaitForClear(true).addUpdates(DemandUpdate.newBuilder()
-                        .setOrigin("dallas").setWorkloadClass("chat").setTokensPerSecond(1e5)).build())));
-        calls.put("UpdateElectricityPrice", (s, change) -> s.updateElectricityPrice((UpdateElectricityPriceRequest)
-                change.apply(UpdateElectricityPriceRequest.newBuilder().setWaitForClear(true).addUpdates(
-                        ElectricityPriceUpdate.newBuilder().setNode("dallas").setPricePerKwh(0.1)).build())));
-        calls.put("UpdateLinkCapacity", (s, change) -> s.updateLinkCapacity((UpdateLinkCapacityRequest) change.apply(
-                UpdateLinkCapacityRequest.newBuilder().setWaitForClear(true).addUpdates(LinkCapacityUpdate.newBuilder()
-                        .setFromNode("dallas").setToNode("chicago").setCapacityGbps(100)).build())));
-        calls.put("TierMenu", (s, change) -> s.tierMenu((io.tokenflow.api.v1.TierMenuRequest) change.apply(
-                TierMenuRequests.valid())));
-        calls.put("RetailEquilibrium", (s, change) -> s.retailEquilibrium((RetailEquilibriumRequest) change.apply(
-                retailRequest(1e6))));
-        return calls;
-    }
-
-    /** A two-provider game whose target takes its cost from dallas × chat; {@code capacity} for the target. */
-    static RetailEquilibriumRequest retailRequest(double capacity) {
-        return RetailEquilibriumRequest.newBuilder().setCurvePoints(5).setGame(RetailGame.newBuilder()
-                .setName("contract").setWeights(RetailWeights.newBuilder().setCongestion(1))
-                .addProviders(RetailProvider.newBuilder().setId("a").setPrice(1).setCapacity(capacity).setValue(5)
-                        .setNode("dallas").setWorkloadClass("chat"))
-                .addProviders(RetailProvider.newBuilder().setId("b").setPrice(2).setCapacity(1e6).setValue(5))
-                .addUsers(RetailUser.newBuilder().setId("u").setDemand(1e6)
-                        .addDelays(RetailDelay.newBuilder().setProvider("a").setMs(10))
-                        .addDelays(RetailDelay.newBuilder().setProvider("b").setMs(10)))
-                .setTarget("a").setPriceRange(RetailPriceRange.newBuilder().setLo(0).setHi(10))).build();
-    }
-
-    static final List<String> UPDATES = List.of("UpdateCapacity", "UpdateDemand", "UpdateElectricityPrice",
-            "UpdateLinkCapacity");
-    static final List<String> READS = List.of("Quote", "Route", "FeasibleSites", "GetMarket", "WatchPrices",
-            "PriceHistory", "TierMenu", "RetailEquilibrium");
 
     /** Runs a call in a context cancelled after it (so a stream is released); returns how it ended. */
     private static Status run(Runnable call) {
@@ -426,11 +134,6 @@ class StatusContractTest {
         seen.computeIfAbsent(rpc, r -> EnumSet.noneOf(Status.Code.class)).add(expected);
     }
 
-    private static Message withUnknownBytes(Message m, int bytes) {
-        return m.toBuilder().setUnknownFields(UnknownFieldSet.newBuilder().addField(999, UnknownFieldSet.Field
-                .newBuilder().addLengthDelimited(ByteString.copyFrom(new byte[bytes])).build()).build()).build();
-    }
-
     private void provokeOnEveryRpc(Status.Code code, String how, PricingOracleBlockingStub stub,
             UnaryOperator<Message> change) {
         calls().forEach((rpc, call) -> provoke(rpc, code, how, () -> call.apply(stub, change)));
@@ -439,15 +142,16 @@ class StatusContractTest {
     @Test
     void everyStatusTheServersGiveIsDocumentedOnItsRpc() throws Exception {
         UnaryOperator<Message> same = m -> m;
-        PricingOracleBlockingStub anonymous = as(toGuarded, null);
-        PricingOracleBlockingStub router = as(toGuarded, "Bearer router-token");
-        PricingOracleBlockingStub provider = as(toGuarded, "Bearer provider-token");
-        PricingOracleBlockingStub ops = as(toGuarded, "Bearer ops-token");
+        PricingOracleBlockingStub anonymous = as(servers.toGuarded(), null);
+        PricingOracleBlockingStub router = as(servers.toGuarded(), "Bearer router-token");
+        PricingOracleBlockingStub provider = as(servers.toGuarded(), "Bearer provider-token");
+        PricingOracleBlockingStub ops = as(servers.toGuarded(), "Bearer ops-token");
         Map<String, Call> calls = calls();
 
         // what every caller may meet
         provokeOnEveryRpc(Status.Code.UNAUTHENTICATED, "without credentials", anonymous, same);
-        provokeOnEveryRpc(Status.Code.UNAUTHENTICATED, "with an unknown token", as(toGuarded, "Bearer nope"), same);
+        provokeOnEveryRpc(Status.Code.UNAUTHENTICATED, "with an unknown token", as(servers.toGuarded(), "Bearer nope"),
+                same);
         provokeOnEveryRpc(Status.Code.RESOURCE_EXHAUSTED, "over --max-message-bytes", ops,
                 m -> withUnknownBytes(m, MAX_MESSAGE_BYTES + 1));
         provokeOnEveryRpc(Status.Code.DEADLINE_EXCEEDED, "past its deadline",
@@ -515,8 +219,8 @@ class StatusContractTest {
         // a history that keeps two versions: the one the next page starts at is dropped by two more clears
         LeaderOracle brief = LeaderOracle.start(EmbeddedScenarios.get("five-node"), OracleConfig.builder()
                 .priceHistory(2).build(), new SimpleMeterRegistry());
-        closing.add(brief);
-        PricingOracleBlockingStub toBrief = as(inProcess(brief, List.of()), null);
+        servers.closeAfterServers(brief);
+        PricingOracleBlockingStub toBrief = as(servers.inProcess(brief, List.of()), null);
         PriceHistoryRequest firstPage = PriceHistoryRequest.newBuilder().setOrigin("dallas").setWorkloadClass("chat")
                 .setPageSize(1).build();
         for (int i = 0; i < 3; i++) {
@@ -573,14 +277,14 @@ class StatusContractTest {
         }
 
         // the response over the client's own limit (grpc-java's default is 4 MiB; this client takes 1 KiB)
-        PricingOracleBlockingStub small = as(loopback(guarded, 1024), "Bearer ops-token");
+        PricingOracleBlockingStub small = as(servers.loopback(servers.guarded(), 1024), "Bearer ops-token");
         for (String rpc : List.of("GetMarket", "WatchPrices", "ExportSettlement")) {
             provoke(rpc, Status.Code.RESOURCE_EXHAUSTED, "a response over the client's limit",
                     () -> calls.get(rpc).apply(small, same));
         }
 
         // the update rate limit (without --auth: per peer address)
-        ManagedChannel limited = inProcess(leader, List.of(new UpdateRateLimiter(1)));
+        ManagedChannel limited = servers.inProcess(servers.leader(), List.of(new UpdateRateLimiter(1)));
         for (String rpc : UPDATES) {
             Status got = Status.OK;
             for (int i = 0; i < 10 && got.getCode() != Status.Code.RESOURCE_EXHAUSTED; i++) {
@@ -593,8 +297,8 @@ class StatusContractTest {
         // a read replica that has no version from its leader yet
         ReplicaOracle replica = ReplicaOracle.following(OracleConfig.builder().build(), new SimpleMeterRegistry(),
                 "leader.example:50051");
-        closing.add(replica);
-        PricingOracleBlockingStub toReplica = as(inProcess(replica, List.of()), null);
+        servers.closeAfterServers(replica);
+        PricingOracleBlockingStub toReplica = as(servers.inProcess(replica, List.of()), null);
         for (String rpc : List.of("Quote", "Route", "FeasibleSites", "GetMarket", "WatchPrices", "PriceHistory",
                 "ExportSettlement", "TierMenu", "RetailEquilibrium")) {
             provoke(rpc, Status.Code.UNAVAILABLE, "on a replica without a version", () -> calls.get(rpc)
@@ -606,39 +310,39 @@ class StatusContractTest {
         }
 
         // wait_for_clear: a re-clear held past the deadline, a solver that fails, an engine that throws
-        engine.get().hold();
+        servers.engine().hold();
         for (String rpc : UPDATES) {
             provoke(rpc, Status.Code.DEADLINE_EXCEEDED, "waiting for a held re-clear", () -> calls.get(rpc)
                     .apply(ops.withDeadlineAfter(200, TimeUnit.MILLISECONDS), same));
         }
         // the version before the held one, read while it is held: read after open(), the held version and the
         // one coalescing the other updates may both be out already, and version + 1 would never come
-        long beforeHeld = leader.state().version();
-        engine.get().open();
-        leader.whenCleared(beforeHeld + 1).get(20, TimeUnit.SECONDS);
-        engine.get().setFailing(true);
+        long beforeHeld = servers.leader().state().version();
+        servers.engine().open();
+        servers.leader().whenCleared(beforeHeld + 1).get(20, TimeUnit.SECONDS);
+        servers.engine().setFailing(true);
         for (String rpc : UPDATES) {
             provoke(rpc, Status.Code.UNAVAILABLE, "a failed re-clear", () -> calls.get(rpc).apply(ops, same));
         }
-        engine.get().setFailing(false);
-        engineBug.set(true);
+        servers.engine().setFailing(false);
+        servers.engineBug.set(true);
         for (String rpc : UPDATES) {
             provoke(rpc, Status.Code.UNAVAILABLE, "an engine that throws", () -> calls.get(rpc).apply(ops, same));
         }
 
         // a bug in a handler: the stale answer's age from a clock that throws
-        assertTrue(leader.state().stale());
-        clockBroken.set(true);
+        assertTrue(servers.leader().state().stale());
+        servers.clockBroken.set(true);
         provoke("Quote", Status.Code.INTERNAL, "a handler that throws", () -> calls.get("Quote").apply(ops, same));
-        clockBroken.set(false);
-        engineBug.set(false);
+        servers.clockBroken.set(false);
+        servers.engineBug.set(false);
 
         // shutdown: a watch ends UNAVAILABLE; a wait cut off past --grace; a stopped server refuses calls
-        OracleServer stopping = netty(List.of());
-        ManagedChannel toStopping = loopback(stopping, 64 * 1024 * 1024);
+        OracleServer stopping = servers.netty(List.of());
+        ManagedChannel toStopping = servers.loopback(stopping, 64 * 1024 * 1024);
         Iterator<?> watch = as(toStopping, null).watchPrices(WatchRequest.getDefaultInstance());
         watch.next();
-        engine.get().hold();
+        servers.engine().hold();
         CompletableFuture<Status> waiting = new CompletableFuture<>();
         PricingOracleGrpc.newStub(toStopping).updateCapacity(UpdateCapacityRequest.newBuilder().setWaitForClear(true)
                 .addUpdates(CapacityUpdate.newBuilder().setNode("chicago").setWorkloadClass("chat")
@@ -656,7 +360,7 @@ class StatusContractTest {
             }
         }));
         record("UpdateCapacity", Status.Code.CANCELLED, "cut off past --grace", waiting.get(20, TimeUnit.SECONDS));
-        engine.get().open();
+        servers.engine().open();
         provokeOnEveryRpc(Status.Code.UNAVAILABLE, "to a stopped server", as(toStopping, null), same);
 
         // every status seen is on its rpc's list
