@@ -2,54 +2,32 @@ package io.tokenflow.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.grpc.ManagedChannel;
-import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.grpc.stub.StreamObserver;
-import io.tokenflow.api.v1.Capacity;
-import io.tokenflow.api.v1.CapacityUpdate;
-import io.tokenflow.api.v1.Demand;
-import io.tokenflow.api.v1.DemandUpdate;
 import io.tokenflow.api.v1.GetMarketRequest;
 import io.tokenflow.api.v1.GetMarketResponse;
 import io.tokenflow.api.v1.PriceHistoryRequest;
 import io.tokenflow.api.v1.PricePoint;
 import io.tokenflow.api.v1.PriceTable;
 import io.tokenflow.api.v1.PricingOracleGrpc;
-import io.tokenflow.api.v1.UpdateCapacityRequest;
-import io.tokenflow.api.v1.UpdateDemandRequest;
-import io.tokenflow.api.v1.WatchRequest;
-import io.tokenflow.cli.TokenflowCommand;
 import io.tokenflow.market.clearing.MarketClearing;
 import io.tokenflow.market.clearing.SolverKind;
 import io.tokenflow.market.model.MarketUpdate;
 import io.tokenflow.market.model.Scenario;
 import io.tokenflow.market.scenarios.EmbeddedScenarios;
 import io.tokenflow.market.solution.ClearingResult;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -91,27 +69,25 @@ import org.junit.jupiter.api.io.TempDir;
  * the whole record.
  */
 class CrashRecoveryIT {
-    private static final Pattern LISTENING = Pattern.compile("listening on ([0-9.]+):(\\d+)");
-    private static final Pattern METRICS = Pattern.compile("metrics on (http://\\S+)");
     private static final int TRIALS = 20;
     private static final int WRITERS = 4;
     private static final double DEFAULT_PENALTY = 1000; // ServeCommand's --unserved-penalty default
-    private static final Duration STARTUP = Duration.ofSeconds(60);
 
-    private Process server;
-    private final StringBuilder output = new StringBuilder();
-    private final StringBuilder allOutput = new StringBuilder();
+    private ServeProcess server;
+    /** Every server started, in order: their output is the test's transcript. */
+    private final List<ServeProcess> servers = new ArrayList<>();
+    /** The burst before the last kill, whose calls in flight the restart may or may not have kept. */
+    private ServeProcess.Writers lastBurst;
 
     @AfterEach
     void stopServer() {
-        if (server != null && server.isAlive()) {
-            server.destroyForcibly();
+        if (server != null && server.process().isAlive()) {
+            server.process().destroyForcibly();
         }
     }
 
     @Test
     void everyAcknowledgedUpdateSurvivesSigkill(@TempDir Path tmp) throws Exception {
-        Path repo = Path.of(System.getProperty("tokenflow.repo.dir", ".")).toAbsolutePath().normalize();
         Path data = tmp.resolve("data");
         Random random = new Random(20261125L);
         Scenario base = EmbeddedScenarios.get(EmbeddedScenarios.DEFAULT);
@@ -125,15 +101,15 @@ class CrashRecoveryIT {
         long started = System.nanoTime();
         try {
             for (int trial = 0; trial <= TRIALS; trial++) {
-                int port = start(repo, data);
-                ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+                start(data);
+                ManagedChannel channel = server.channel();
                 try {
                     PricingOracleGrpc.PricingOracleBlockingStub stub = PricingOracleGrpc.newBlockingStub(channel);
                     GetMarketResponse market = stub.withDeadlineAfter(10, TimeUnit.SECONDS)
                             .getMarket(GetMarketRequest.getDefaultInstance());
-                    Map<String, Double> recovered = keys(market);
+                    Map<String, Double> recovered = ServeProcess.Writers.keys(market);
                     long version = market.getMarketVersion();
-                    exportAndCheckRecord(repo, port, stub, market, trial);
+                    exportAndCheckRecord(stub, market, trial);
                     if (values != null) {
                         String t = "after restart " + trial + ": ";
                         assertTrue(version > previousMax, t + "market_version " + version
@@ -141,7 +117,7 @@ class CrashRecoveryIT {
                         assertEquals(values.keySet(), recovered.keySet(), t + "the set of keys changed");
                         for (Map.Entry<String, Double> e : values.entrySet()) {
                             double got = recovered.get(e.getKey());
-                            Double maybe = lastInFlight.get(e.getKey());
+                            Double maybe = lastBurst.inFlight().get(e.getKey());
                             if (got != e.getValue()) {
                                 assertTrue(maybe != null && got == maybe, t + e.getKey() + " = " + got
                                         + ", but the last acknowledged value was " + e.getValue()
@@ -149,7 +125,7 @@ class CrashRecoveryIT {
                                 inFlightFoundDurable++;
                             }
                         }
-                        acknowledgedChecked += acknowledgedThisTrial.get();
+                        acknowledgedChecked += lastBurst.acknowledged();
                         checkPrices(base, market, t);
                         survived++;
                     } else {
@@ -161,62 +137,43 @@ class CrashRecoveryIT {
                         break;
                     }
                     // the burst, killed at a random moment
-                    lastInFlight.clear();
-                    acknowledgedThisTrial.set(0);
-                    AtomicBoolean stop = new AtomicBoolean();
-                    AtomicLong maxAcknowledged = new AtomicLong(version);
-                    watch(channel);
-                    List<String> keys = new ArrayList<>(values.keySet());
-                    List<Thread> writers = new ArrayList<>();
-                    Map<String, Double> acked = new ConcurrentHashMap<>(values);
-                    for (int w = 0; w < WRITERS; w++) {
-                        List<String> mine = new ArrayList<>();
-                        for (int k = w; k < keys.size(); k += WRITERS) {
-                            mine.add(keys.get(k));
-                        }
-                        Thread writer = new Thread(() -> write(stub, mine, acked, stop, maxAcknowledged),
-                                "writer-" + w);
-                        writer.start();
-                        writers.add(writer);
-                    }
+                    served.clear();
+                    ServeProcess.watch(channel, served);
+                    lastBurst = new ServeProcess.Writers(stub, values, version, WRITERS);
                     Thread.sleep(100 + random.nextInt(500));
                     scrapeJournalMetrics();
-                    server.destroyForcibly(); // SIGKILL
-                    assertTrue(server.waitFor(30, TimeUnit.SECONDS), "the server did not die of SIGKILL");
-                    for (Thread writer : writers) {
-                        writer.join(TimeUnit.SECONDS.toMillis(30));
-                    }
-                    stop.set(true);
-                    callsInFlightAtKill += lastInFlight.size();
-                    values = new HashMap<>(acked);
-                    previousMax = Math.max(previousMax, maxAcknowledged.get());
+                    server.kill();
+                    lastBurst.join();
+                    callsInFlightAtKill += lastBurst.inFlight().size();
+                    values = new HashMap<>(lastBurst.acked());
+                    previousMax = Math.max(previousMax, lastBurst.maxAcknowledged());
                 } finally {
                     channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
                 }
             }
             // a clean stop (SIGTERM: final snapshot) keeps everything too
-            server.destroy();
-            assertTrue(server.waitFor(30, TimeUnit.SECONDS), "the server did not stop on SIGTERM");
-            int port = start(repo, data);
-            ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+            server.process().destroy();
+            assertTrue(server.process().waitFor(30, TimeUnit.SECONDS), "the server did not stop on SIGTERM");
+            start(data);
+            ManagedChannel channel = server.channel();
             try {
                 GetMarketResponse market = PricingOracleGrpc.newBlockingStub(channel)
                         .withDeadlineAfter(10, TimeUnit.SECONDS).getMarket(GetMarketRequest.getDefaultInstance());
-                assertEquals(values, keys(market), "after SIGTERM and a restart");
+                assertEquals(values, ServeProcess.Writers.keys(market), "after SIGTERM and a restart");
                 assertTrue(market.getMarketVersion() > previousMax, "after SIGTERM: version went back");
                 checkPrices(base, market, "after SIGTERM and a restart: ");
                 PricingOracleGrpc.PricingOracleBlockingStub stub = PricingOracleGrpc.newBlockingStub(channel);
-                exportAndCheckRecord(repo, port, stub, market, TRIALS + 1);
-                checkWholeRecord(repo, port);
+                exportAndCheckRecord(stub, market, TRIALS + 1);
+                checkWholeRecord();
             } finally {
                 channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
             }
         } catch (Throwable t) {
-            System.out.println("CrashRecoveryIT: the server's output:\n" + allOutput);
+            System.out.println("CrashRecoveryIT: the server's output:\n" + allOutput());
             throw t;
         }
-        int torn = count(allOutput.toString(), "dropped the journal's bad tail record");
-        int tornRecord = count(allOutput.toString(), "dropped the market record's bad tail record");
+        int torn = count(allOutput(), "dropped the journal's bad tail record");
+        int tornRecord = count(allOutput(), "dropped the market record's bad tail record");
         System.out.printf("CrashRecoveryIT: %d/%d SIGKILL trials survived, %d acknowledged updates checked, %d calls"
                 + " in flight at the kills (%d of them found applied), %d journal and %d record bad tails dropped;"
                 + " journal: %d records in %d fsyncs (%.1f per fsync, just before the kills); record: %d versions in"
@@ -249,73 +206,21 @@ class CrashRecoveryIT {
     private long servedChecked;
     private long pointsChecked;
 
-    /** Watches every class during the burst; the kill ends the stream. */
-    private void watch(ManagedChannel channel) {
-        served.clear();
-        PricingOracleGrpc.newStub(channel).watchPrices(WatchRequest.getDefaultInstance(),
-                new StreamObserver<>() {
-                    @Override
-                    public void onNext(PriceTable table) {
-                        served.put(table.getMarketVersion(), table);
-                    }
-
-                    @Override
-                    public void onError(Throwable t) {
-                        // the kill
-                    }
-
-                    @Override
-                    public void onCompleted() {}
-                });
-    }
-
-    /**
-     * Runs {@code tokenflow settlement export --from-version FROM}: through the {@code ./tokenflow} launcher
-     * (a process of its own) if {@code launcher}, else the same command in this JVM (a launcher costs
-     * about 1.5 s of JVM start, and the server it talks to is the process under test either way). Its
-     * JSONL lines; {@code next[0]} is the cursor it printed on standard error.
-     */
-    private List<ObjectNode> export(Path repo, int port, long from, long[] next, boolean launcher) throws Exception {
-        String[] args = {"settlement", "export", "--target", "127.0.0.1:" + port, "--format", "jsonl",
-            "--from-version", Long.toString(from)};
+    /** {@link ServeProcess#export}'s JSONL lines, timed; {@code next[0]} is the cursor printed on standard error. */
+    private List<ObjectNode> export(long from, long[] next, boolean launcher) throws Exception {
         long t0 = System.nanoTime();
-        String stdout;
-        String stderr;
-        int exit;
+        ServeProcess.Export export = server.export(from, launcher);
         if (launcher) {
-            Path out = Files.createTempFile("export", ".jsonl");
-            Path err = Files.createTempFile("export", ".err");
-            try {
-                List<String> command = new ArrayList<>(List.of(repo.resolve("tokenflow").toString()));
-                command.addAll(List.of(args));
-                ProcessBuilder export = new ProcessBuilder(command).directory(repo.toFile())
-                        .redirectOutput(out.toFile()).redirectError(err.toFile());
-                // a short-lived client: the JIT's first tier only starts it in about half the time
-                export.environment().put("JDK_JAVA_OPTIONS", "-XX:TieredStopAtLevel=1");
-                Process p = export.start();
-                assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the export did not finish");
-                exit = p.exitValue();
-                stdout = Files.readString(out);
-                stderr = Files.readString(err);
-            } finally {
-                Files.deleteIfExists(out);
-                Files.deleteIfExists(err);
-            }
             launcherExports++;
-        } else {
-            StringWriter out = new StringWriter();
-            StringWriter err = new StringWriter();
-            exit = TokenflowCommand.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-            stdout = out.toString();
-            stderr = err.toString();
         }
         exportNanos += System.nanoTime() - t0;
         exports++;
-        assertEquals(0, exit, "export --from-version " + from + " failed: " + stderr);
+        String stderr = export.stderr();
+        assertEquals(0, export.exit(), "export --from-version " + from + " failed: " + stderr);
         Matcher m = NEXT_EXPORT.matcher(stderr);
         assertTrue(m.find(), "no cursor on standard error: " + stderr);
         List<ObjectNode> lines = new ArrayList<>();
-        for (String line : stdout.split("\n")) {
+        for (String line : export.stdout().split("\n")) {
             if (!line.isBlank()) {
                 lines.add((ObjectNode) JSON.readTree(line));
             }
@@ -334,11 +239,11 @@ class CrashRecoveryIT {
      * version), the served versions of the burst before (all in the record, prices equal to PriceHistory's),
      * and PriceHistory of the followed pairs (a point per exported version; every earlier point unchanged).
      */
-    private void exportAndCheckRecord(Path repo, int port, PricingOracleGrpc.PricingOracleBlockingStub stub,
-            GetMarketResponse market, int trial) throws Exception {
+    private void exportAndCheckRecord(PricingOracleGrpc.PricingOracleBlockingStub stub, GetMarketResponse market,
+            int trial) throws Exception {
         String t = "at start " + trial + ": ";
         long[] next = new long[1];
-        List<ObjectNode> lines = export(repo, port, cursor, next, trial % 5 == 0);
+        List<ObjectNode> lines = export(cursor, next, trial % 5 == 0);
         long last = exported.isEmpty() ? 0 : version(exported.get(exported.size() - 1));
         for (ObjectNode line : lines) {
             long v = version(line);
@@ -396,9 +301,9 @@ class CrashRecoveryIT {
     }
 
     /** One export of everything equals the concatenated exports, line for line (superseded_at aside). */
-    private void checkWholeRecord(Path repo, int port) throws Exception {
+    private void checkWholeRecord() throws Exception {
         long[] next = new long[1];
-        List<ObjectNode> all = export(repo, port, 0, next, true);
+        List<ObjectNode> all = export(0, next, true);
         assertEquals(exported.stream().map(CrashRecoveryIT::version).toList(),
                 all.stream().map(CrashRecoveryIT::version).toList(), "every version exactly once");
         for (int i = 0; i < all.size(); i++) {
@@ -414,81 +319,19 @@ class CrashRecoveryIT {
         assertEquals(version(all.get(all.size() - 1)) + 1, next[0]);
     }
 
-    /** Per key, the value of the call in flight when the server died (its writer stopped there). */
-    private final Map<String, Double> lastInFlight = new ConcurrentHashMap<>();
-    private final AtomicLong acknowledgedThisTrial = new AtomicLong();
-
-    /** One writer: its keys in turn, each call one strictly greater value, until the first failure. */
-    private void write(PricingOracleGrpc.PricingOracleBlockingStub stub, List<String> mine, Map<String, Double> acked,
-            AtomicBoolean stop, AtomicLong maxAcknowledged) {
-        int i = 0;
-        while (!stop.get() && !mine.isEmpty()) {
-            String key = mine.get(i++ % mine.size());
-            String[] k = key.split("/");
-            double value = acked.get(key) * 1.0001 + 0.001;
-            lastInFlight.put(key, value);
-            long version;
-            try {
-                if (k[0].equals("capacity")) {
-                    version = stub.withDeadlineAfter(10, TimeUnit.SECONDS).updateCapacity(UpdateCapacityRequest
-                            .newBuilder().addUpdates(CapacityUpdate.newBuilder().setNode(k[1]).setWorkloadClass(k[2])
-                                    .setTokensPerSecond(value)).build()).getMarketVersion();
-                } else {
-                    version = stub.withDeadlineAfter(10, TimeUnit.SECONDS).updateDemand(UpdateDemandRequest
-                            .newBuilder().addUpdates(DemandUpdate.newBuilder().setOrigin(k[1]).setWorkloadClass(k[2])
-                                    .setTokensPerSecond(value)).build()).getMarketVersion();
-                }
-            } catch (StatusRuntimeException e) {
-                return; // the kill: this call's value may or may not be on disk
-            }
-            lastInFlight.remove(key);
-            acked.put(key, value);
-            acknowledgedThisTrial.incrementAndGet();
-            maxAcknowledged.accumulateAndGet(version, Math::max);
-        }
-    }
-
     private long journalRecords;
     private long journalForces;
 
     /** Adds the running server's journal records and forces (its /metrics) to the totals. */
     private void scrapeJournalMetrics() {
-        Matcher url;
-        synchronized (output) {
-            url = METRICS.matcher(output);
-            if (!url.find()) {
-                return;
-            }
-        }
         try {
-            String body = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
-                    .newBuilder(java.net.URI.create(url.group(1))).timeout(Duration.ofSeconds(2)).GET().build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
-            journalRecords += gauge(body, "tokenflow_journal_records");
-            journalForces += gauge(body, "tokenflow_journal_forces");
-        } catch (Exception e) {
+            server.metrics().ifPresent(body -> {
+                journalRecords += ServeProcess.gauge(body, "tokenflow_journal_records");
+                journalForces += ServeProcess.gauge(body, "tokenflow_journal_forces");
+            });
+        } catch (RuntimeException e) {
             // a figure for the summary only
         }
-    }
-
-    private static long gauge(String metrics, String name) {
-        Matcher m = Pattern.compile("(?m)^" + name + "(?:\\{[^}]*\\})? (\\S+)$").matcher(metrics);
-        return m.find() ? (long) Double.parseDouble(m.group(1)) : 0;
-    }
-
-    private static Map<String, Double> keys(GetMarketResponse market) {
-        Map<String, Double> keys = new LinkedHashMap<>();
-        for (Capacity c : market.getCapacitiesList()) {
-            if (c.getTokensPerSecond() > 0) {
-                keys.put("capacity/" + c.getNode() + "/" + c.getWorkloadClass(), c.getTokensPerSecond());
-            }
-        }
-        for (Demand d : market.getDemandsList()) {
-            if (d.getTokensPerSecond() > 0) {
-                keys.put("demand/" + d.getOrigin() + "/" + d.getWorkloadClass(), d.getTokensPerSecond());
-            }
-        }
-        return keys;
     }
 
     /** Every price GetMarket reports equals a fresh GLOP clear of the base scenario with its inputs. */
@@ -512,48 +355,16 @@ class CrashRecoveryIT {
                 1e-6 * Math.max(1, Math.abs(market.getResult().getObjectivePerHour())), when + "objective");
     }
 
-    private int start(Path repo, Path data) throws Exception {
-        synchronized (output) {
-            output.setLength(0);
-        }
-        server = new ProcessBuilder(repo.resolve("tokenflow").toString(), "serve", "--data-dir", data.toString(),
-                "--port", "0", "--metrics-port", "0", "--snapshot-every", "50")
-                .directory(repo.toFile()).redirectErrorStream(true).start();
-        Process mine = server;
-        Thread reader = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(mine.getInputStream(),
-                    StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = in.readLine()) != null) {
-                    synchronized (output) {
-                        output.append(line).append('\n');
-                        allOutput.append(line).append('\n');
-                        output.notifyAll();
-                    }
-                }
-            } catch (java.io.IOException e) {
-                // the process died
-            }
-        }, "server-output");
-        reader.setDaemon(true);
-        reader.start();
-        long deadline = System.nanoTime() + STARTUP.toNanos();
-        synchronized (output) {
-            while (true) {
-                Matcher m = LISTENING.matcher(output);
-                if (m.find()) {
-                    return Integer.parseInt(m.group(2));
-                }
-                long left = deadline - System.nanoTime();
-                if (left <= 0 || !mine.isAlive() && !m.find()) {
-                    if (!mine.isAlive()) {
-                        output.wait(500); // the last lines
-                    }
-                    fail("the server did not start (alive: " + mine.isAlive() + "):\n" + output);
-                }
-                output.wait(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left), 200)));
-            }
-        }
+    private void start(Path data) throws Exception {
+        server = ServeProcess.launch(data, "0", "--snapshot-every", "50");
+        servers.add(server); // before it listens: a failed start's output belongs in the transcript too
+        server.awaitListening();
+    }
+
+    private String allOutput() {
+        StringBuilder all = new StringBuilder();
+        servers.forEach(s -> all.append(s.output()));
+        return all.toString();
     }
 
     private static int count(String text, String what) {

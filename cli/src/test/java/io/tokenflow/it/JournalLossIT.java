@@ -3,38 +3,28 @@ package io.tokenflow.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.tokenflow.api.v1.Capacity;
 import io.tokenflow.api.v1.CapacityUpdate;
 import io.tokenflow.api.v1.GetMarketRequest;
 import io.tokenflow.api.v1.GetMarketResponse;
 import io.tokenflow.api.v1.PricingOracleGrpc;
 import io.tokenflow.api.v1.UpdateCapacityRequest;
-import io.tokenflow.cli.TokenflowCommand;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.PrintWriter;
 import java.io.RandomAccessFile;
-import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -52,15 +42,13 @@ import org.junit.jupiter.api.io.TempDir;
  * ({@code --accept-journal-loss}) never numbers a version the record holds again.
  */
 class JournalLossIT {
-    private static final Pattern LISTENING = Pattern.compile("listening on ([0-9.]+):(\\d+)");
-    private static final Duration STARTUP = Duration.ofSeconds(60);
+    private static final String NO_METRICS = "-1"; // --metrics-port -1: off, nothing here reads them
     private static final String SEGMENT = "journal-00000000000000000001.log";
     private static final String SNAPSHOT = "snapshot-00000000000000000000.json";
     private static final String REFUSING = "; refusing to start: restore the missing files from a backup"
             + " (docs/operations.md, \"Recovering the leader\"), or start with --accept-journal-loss to continue"
             + " from what is left";
 
-    private static Path repo;
     /** D after the SIGKILL, never started on again: each test damages a copy. */
     @TempDir
     static Path built;
@@ -81,12 +69,11 @@ class JournalLossIT {
 
     @BeforeAll
     static void fiveAcknowledgedUpdatesThenSigkill() throws Exception {
-        repo = Path.of(System.getProperty("tokenflow.repo.dir", ".")).toAbsolutePath().normalize();
         Path data = built.resolve("data");
         afterThird = Files.createDirectory(built.resolve("after-third"));
-        Server server = Server.start(data);
+        ServeProcess server = ServeProcess.start(data, NO_METRICS);
         try {
-            ManagedChannel channel = channel(server.port());
+            ManagedChannel channel = server.channel();
             try {
                 PricingOracleGrpc.PricingOracleBlockingStub stub = PricingOracleGrpc.newBlockingStub(channel);
                 GetMarketResponse market = stub.withDeadlineAfter(10, TimeUnit.SECONDS)
@@ -108,14 +95,13 @@ class JournalLossIT {
                         copyJournalFiles(data, afterThird); // a crash-consistent backup, as a volume snapshot takes it
                     }
                 }
-                exported = export(server.port());
+                exported = export(server);
                 assertEquals(6, exported.size(), exported.toString());
             } finally {
                 channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
             }
         } finally {
-            server.process.destroyForcibly(); // SIGKILL
-            assertTrue(server.process.waitFor(30, TimeUnit.SECONDS), "the server did not die of SIGKILL");
+            server.kill();
         }
         assertTrue(Files.exists(data.resolve("COMMIT")) && Files.exists(data.resolve(SEGMENT)), list(data));
     }
@@ -196,25 +182,25 @@ class JournalLossIT {
         assertRefused(d, rolledBack);
 
         // accepted: the state of the backup, but numbering above every version the record holds
-        Server server = serve(d, "--accept-journal-loss");
+        ServeProcess server = serve(d, "--accept-journal-loss");
         String out = server.output();
         assertTrue(out.contains("tokenflow serve: ACCEPTED JOURNAL LOSS (--accept-journal-loss): " + rolledBack), out);
-        GetMarketResponse market = getMarket(server.port());
+        GetMarketResponse market = server.getMarket();
         assertEquals(7, market.getMarketVersion(), "above the record's 6: versions 5 and 6 are never published again");
         assertEquals(values.get(2), capacity(market), "the state of the backup: the third update's value");
-        List<String> after = export(server.port());
+        List<String> after = export(server);
         assertEquals(7, after.size(), after.toString());
         for (int v = 1; v <= 6; v++) {
             assertEquals(withoutSuperseded(exported.get(v - 1)), withoutSuperseded(after.get(v - 1)),
                     "version " + v + " as billed before the loss");
         }
-        server.process.destroy(); // SIGTERM: a clean stop
-        assertTrue(server.process.waitFor(30, TimeUnit.SECONDS));
+        server.process().destroy(); // SIGTERM: a clean stop
+        assertTrue(server.process().waitFor(30, TimeUnit.SECONDS));
 
         // accepted once, the directory is whole again: the next start needs no flag
-        Server again = serve(d);
+        ServeProcess again = serve(d);
         assertFalse(again.output().contains("ACCEPTED JOURNAL LOSS"), again.output());
-        assertEquals(8, getMarket(again.port()).getMarketVersion());
+        assertEquals(8, again.getMarket().getMarketVersion());
     }
 
     // ---- started ----
@@ -229,13 +215,13 @@ class JournalLossIT {
                 .getBytes(StandardCharsets.UTF_8), 30);
         ByteBuffer torn = ByteBuffer.allocate(12 + 30).putInt(0x54464A31).putInt(200).putInt(0x1234_5678).put(partial);
         Files.write(segment, torn.array(), StandardOpenOption.APPEND);
-        Server server = serve(d);
+        ServeProcess server = serve(d);
         String out = server.output();
         assertTrue(out.contains("dropped the journal's bad tail record: " + SEGMENT + " at offset " + end
                 + " (record cut short, 42 bytes dropped, a copy kept in dropped-6.bin): record 6 comes after record 5,"
                 + " the last the commit marker says was acknowledged, so it was never acknowledged (a write the crash"
                 + " cut short)"), out);
-        GetMarketResponse market = getMarket(server.port());
+        GetMarketResponse market = server.getMarket();
         assertEquals(7, market.getMarketVersion());
         assertEquals(values.get(4), capacity(market), "every acknowledged update is there");
     }
@@ -243,8 +229,8 @@ class JournalLossIT {
     // ---- helpers ----
 
     /** Starts serve on {@code d} (stopped after the test) and waits for it to listen. */
-    private Server serve(Path d, String... more) throws Exception {
-        Server server = Server.start(d, more);
+    private ServeProcess serve(Path d, String... more) throws Exception {
+        ServeProcess server = ServeProcess.start(d, NO_METRICS, more);
         started.add(server.process());
         return server;
     }
@@ -252,9 +238,9 @@ class JournalLossIT {
     /** A new {@code serve} on {@code d} exits 1 and says {@code loss} and what to do. */
     private void assertRefused(Path d, String loss) throws Exception {
         Path log = Files.createTempFile(d.getParent(), "serve", ".out");
-        Process p = Server.command(d).redirectOutput(log.toFile()).start();
+        Process p = ServeProcess.command(d, NO_METRICS).redirectOutput(log.toFile()).start();
         started.add(p);
-        boolean exited = p.waitFor(STARTUP.toSeconds(), TimeUnit.SECONDS);
+        boolean exited = p.waitFor(ServeProcess.STARTUP.toSeconds(), TimeUnit.SECONDS);
         String out = Files.readString(log);
         assertTrue(exited, "it started instead of refusing:\n" + out);
         assertEquals(1, p.exitValue(), out);
@@ -324,33 +310,16 @@ class JournalLossIT {
         }
     }
 
-    private static ManagedChannel channel(int port) {
-        return NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
-    }
-
-    private static GetMarketResponse getMarket(int port) throws InterruptedException {
-        ManagedChannel channel = channel(port);
-        try {
-            return PricingOracleGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
-                    .getMarket(GetMarketRequest.getDefaultInstance());
-        } finally {
-            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-        }
-    }
-
     private static double capacity(GetMarketResponse market) {
         return market.getCapacitiesList().stream().filter(c -> c.getNode().equals(capacityNode)
                 && c.getWorkloadClass().equals(capacityClass)).findFirst().orElseThrow().getTokensPerSecond();
     }
 
     /** Every recorded version's settlement, one JSON line each (the export command, in this JVM). */
-    private static List<String> export(int port) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exit = TokenflowCommand.run(new String[] {"settlement", "export", "--target", "127.0.0.1:" + port,
-            "--format", "jsonl", "--from-version", "1"}, new PrintWriter(out, true), new PrintWriter(err, true));
-        assertEquals(0, exit, err::toString);
-        return out.toString().lines().filter(l -> !l.isBlank()).toList();
+    private static List<String> export(ServeProcess server) throws Exception {
+        ServeProcess.Export export = server.export(1, false);
+        assertEquals(0, export.exit(), export::stderr);
+        return export.stdout().lines().filter(l -> !l.isBlank()).toList();
     }
 
     /** A line without {@code superseded_at}, which a version gains once the next one is cleared. */
@@ -358,61 +327,5 @@ class JournalLossIT {
         ObjectNode node = (ObjectNode) new ObjectMapper().readTree(line);
         node.remove("superseded_at");
         return node.toString();
-    }
-
-    /** A started {@code ./tokenflow serve}, its output gathered as it comes. */
-    private record Server(Process process, StringBuilder lines, int port) {
-        static ProcessBuilder command(Path data, String... more) {
-            List<String> command = new ArrayList<>(List.of(repo.resolve("tokenflow").toString(), "serve", "--data-dir",
-                    data.toString(), "--port", "0", "--metrics-port", "-1"));
-            command.addAll(List.of(more));
-            return new ProcessBuilder(command).directory(repo.toFile()).redirectErrorStream(true);
-        }
-
-        /** Starts serve and waits for it to listen. */
-        static Server start(Path data, String... more) throws Exception {
-            Process p = command(data, more).start();
-            StringBuilder lines = new StringBuilder();
-            Thread reader = new Thread(() -> {
-                try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(),
-                        StandardCharsets.UTF_8))) {
-                    String line;
-                    while ((line = in.readLine()) != null) {
-                        synchronized (lines) {
-                            lines.append(line).append('\n');
-                            lines.notifyAll();
-                        }
-                    }
-                } catch (IOException e) {
-                    // the process died
-                }
-                synchronized (lines) {
-                    lines.notifyAll();
-                }
-            }, "server-output");
-            reader.setDaemon(true);
-            reader.start();
-            long deadline = System.nanoTime() + STARTUP.toNanos();
-            synchronized (lines) {
-                while (true) {
-                    Matcher m = LISTENING.matcher(lines);
-                    if (m.find()) {
-                        return new Server(p, lines, Integer.parseInt(m.group(2)));
-                    }
-                    long left = deadline - System.nanoTime();
-                    if (left <= 0 || !p.isAlive() && !reader.isAlive()) {
-                        p.destroyForcibly();
-                        fail("the server did not start (alive: " + p.isAlive() + "):\n" + lines);
-                    }
-                    lines.wait(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left), 200)));
-                }
-            }
-        }
-
-        String output() {
-            synchronized (lines) {
-                return lines.toString();
-            }
-        }
     }
 }
