@@ -49,7 +49,7 @@ final class HostileUpdates {
         List<Double> values = new ArrayList<>();
         boolean anyBad = false;
         for (int i = 0; i < n; i++) {
-            String[] a = rpc.equals("UpdateDemand") ? hostile.id(NODES) : hostile.id(NODES);
+            String[] a = hostile.id(NODES); // a node, or an origin for UpdateDemand: five-node's origins are its nodes
             String[] b = rpc.equals("UpdateElectricityPrice") ? new String[] {"", "ok"}
                     : rpc.equals("UpdateLinkCapacity") ? hostile.id(NODES) : hostile.id(CLASSES);
             double v = hostile.number();
