@@ -1,5 +1,6 @@
 package io.tokenflow.grpc;
 
+import io.tokenflow.service.LogRecorder;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -34,7 +35,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import java.util.regex.Matcher;
@@ -56,21 +56,7 @@ class InternalErrorTest {
     private final AtomicReference<ControllableEngine> engine = new AtomicReference<>();
     private final AtomicBoolean engineBug = new AtomicBoolean();
     private final AtomicBoolean clockBroken = new AtomicBoolean();
-    private final List<LogRecord> logged = new ArrayList<>();
-    private final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            synchronized (logged) {
-                logged.add(record);
-            }
-        }
-
-        @Override
-        public void flush() {}
-
-        @Override
-        public void close() {}
-    };
+    private final LogRecorder capture = new LogRecorder();
     /** Held, so that JUL keeps the logger (and its handler) that StatusMapping logs to. */
     private final Logger log = Logger.getLogger(StatusMapping.class.getName());
     private final List<AutoCloseable> closing = new ArrayList<>();
@@ -122,9 +108,8 @@ class InternalErrorTest {
     }
 
     private List<LogRecord> loggedWith(String id) {
-        synchronized (logged) {
-            return logged.stream().filter(r -> r.getMessage().startsWith("internal error, error id " + id)).toList();
-        }
+        return capture.records().stream().filter(r -> r.getMessage().startsWith("internal error, error id " + id))
+                .toList();
     }
 
     @Test

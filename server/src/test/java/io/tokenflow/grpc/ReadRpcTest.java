@@ -32,25 +32,14 @@ import io.tokenflow.market.clearing.SolverKind;
 import io.tokenflow.market.io.ClearingResultJson;
 import io.tokenflow.market.scenarios.EmbeddedScenarios;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Quote, Route, FeasibleSites and PriceHistory over an in-process channel: the answers and every error status. */
 class ReadRpcTest {
-    private ControllableLeader leader;
-    private PricingOracleGrpc.PricingOracleBlockingStub stub;
-
-    @BeforeEach
-    void start() throws Exception {
-        leader = new ControllableLeader();
-        stub = leader.stub;
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        leader.close();
-    }
+    @RegisterExtension
+    final ControllableLeader leader = new ControllableLeader();
+    private final PricingOracleGrpc.PricingOracleBlockingStub stub = leader.stub;
 
     @Test
     void quotesEqualAnIndependentClearOfTheSameScenario() throws Exception {

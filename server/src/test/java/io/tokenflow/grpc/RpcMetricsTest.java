@@ -1,5 +1,6 @@
 package io.tokenflow.grpc;
 
+import io.tokenflow.service.LogRecorder;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -32,13 +33,11 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
@@ -58,19 +57,7 @@ class RpcMetricsTest {
 
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final List<AutoCloseable> closing = new ArrayList<>();
-    private final List<LogRecord> logged = Collections.synchronizedList(new ArrayList<>());
-    private final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            logged.add(record);
-        }
-
-        @Override
-        public void flush() {}
-
-        @Override
-        public void close() {}
-    };
+    private final LogRecorder capture = new LogRecorder();
     private LeaderOracle leader;
     private ManagedChannel channel;
 
@@ -165,7 +152,7 @@ class RpcMetricsTest {
             }
         }
         assertTrue(TransportLog.cancelledWrites() > dropped, "the queued writes of a cancelled export were dropped");
-        assertEquals(List.of(), logged.stream().map(LogRecord::getMessage).toList(), "grpc-netty logged nothing");
+        assertEquals(List.of(), capture.records().stream().map(LogRecord::getMessage).toList(), "grpc-netty logged nothing");
         assertEquals(TransportLog.cancelledWrites(), meters.get("tokenflow.rpc.cancelled.writes").functionCounter().count());
         assertEquals(exports, calls("ExportSettlement"), "each export once, as CANCELLED");
     }
@@ -173,21 +160,7 @@ class RpcMetricsTest {
     @Test
     void aSecondServerOnTheSameRegistrySharesTheTransportCountersWithoutAWarning() {
         SimpleMeterRegistry shared = new SimpleMeterRegistry();
-        List<LogRecord> warnings = Collections.synchronizedList(new ArrayList<>());
-        Handler root = new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                if (record.getLevel().intValue() >= Level.WARNING.intValue()) {
-                    warnings.add(record);
-                }
-            }
-
-            @Override
-            public void flush() {}
-
-            @Override
-            public void close() {}
-        };
+        LogRecorder root = new LogRecorder();
         Logger.getLogger("").addHandler(root);
         try {
             TransportLog.quiet(shared);
@@ -195,7 +168,8 @@ class RpcMetricsTest {
         } finally {
             Logger.getLogger("").removeHandler(root);
         }
-        assertEquals(List.of(), warnings.stream().map(LogRecord::getMessage).toList());
+        assertEquals(List.of(), root.records().stream().filter(r -> r.getLevel().intValue() >= Level.WARNING.intValue())
+                .map(LogRecord::getMessage).toList());
         assertEquals(1, shared.find("tokenflow.rpc.cancelled.writes").functionCounters().size());
         assertEquals(1, shared.find("tokenflow.rpc.oversize.requests").functionCounters().size());
         assertEquals(TransportLog.cancelledWrites(),
@@ -210,8 +184,8 @@ class RpcMetricsTest {
                 TransportLog.CANCELLED_WRITE));
         assertEquals(dropped + 1, TransportLog.cancelledWrites());
         netty.log(Level.WARNING, "Stream Error", Http2Exception.streamError(5, Http2Error.PROTOCOL_ERROR, "bad frame"));
-        assertEquals(List.of("Stream Error"), logged.stream().map(LogRecord::getMessage).toList());
-        assertEquals("bad frame", logged.get(0).getThrown().getMessage());
+        assertEquals(List.of("Stream Error"), capture.records().stream().map(LogRecord::getMessage).toList());
+        assertEquals("bad frame", capture.records().get(0).getThrown().getMessage());
     }
 
     @Test
@@ -248,7 +222,7 @@ class RpcMetricsTest {
         assertEquals(1, count("Quote", Status.Code.RESOURCE_EXHAUSTED));
         assertEquals(1, count("WatchPrices", Status.Code.CANCELLED));
         assertEquals(1, count("WatchPrices", Status.Code.DEADLINE_EXCEEDED));
-        assertEquals(List.of(), logged.stream().map(LogRecord::getMessage).toList());
+        assertEquals(List.of(), capture.records().stream().map(LogRecord::getMessage).toList());
     }
 
     private static Status.Code code(Runnable call) {

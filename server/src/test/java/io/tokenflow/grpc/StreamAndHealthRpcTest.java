@@ -32,25 +32,14 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** WatchPrices and ExportSettlement streams, health and reflection, over an in-process channel. */
 class StreamAndHealthRpcTest {
-    private ControllableLeader leader;
-    private PricingOracleGrpc.PricingOracleBlockingStub stub;
-
-    @BeforeEach
-    void start() throws Exception {
-        leader = new ControllableLeader();
-        stub = leader.stub;
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        leader.close();
-    }
+    @RegisterExtension
+    final ControllableLeader leader = new ControllableLeader();
+    private final PricingOracleGrpc.PricingOracleBlockingStub stub = leader.stub;
 
     @Test
     void watchStreamsTheTableFirstThenEveryNewVersion() throws Exception {

@@ -1,5 +1,6 @@
 package io.tokenflow.grpc;
 
+import io.tokenflow.service.LogRecorder;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -25,13 +26,9 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 
@@ -74,19 +71,7 @@ class UnparsableRequestsTest {
 
     @Test
     void aFloodOfGarbageBodiesIsAnsweredAndCountedInAFewLogLines() throws Exception {
-        List<LogRecord> logged = java.util.Collections.synchronizedList(new ArrayList<>());
-        Handler capture = new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                logged.add(record);
-            }
-
-            @Override
-            public void flush() {}
-
-            @Override
-            public void close() {}
-        };
+        LogRecorder capture = new LogRecorder();
         Logger root = Logger.getLogger("");
         root.addHandler(capture);
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
@@ -110,7 +95,8 @@ class UnparsableRequestsTest {
             double counted = meters.find("tokenflow.rpc.unparsable").counters().stream().mapToDouble(c -> c.count())
                     .sum();
             assertEquals(2_000, counted);
-            assertTrue(logged.size() < 100, logged.size() + " log records for 2,000 garbage calls");
+            int logged = capture.records().size();
+            assertTrue(logged < 100, logged + " log records for 2,000 garbage calls");
             // the service is unharmed, and well-formed calls still work on every guarded service
             assertEquals(Status.Code.OK, Status.fromThrowable(catchStatus(() -> PricingOracleGrpc
                     .newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)

@@ -25,25 +25,14 @@ import io.tokenflow.api.v1.UpdateLinkCapacityRequest;
 import io.tokenflow.market.scenarios.EmbeddedScenarios;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The four update RPCs over an in-process channel: accepted, rejected, waited for, and a failing solver. */
 class UpdateRpcTest {
-    private ControllableLeader leader;
-    private PricingOracleGrpc.PricingOracleBlockingStub stub;
-
-    @BeforeEach
-    void start() throws Exception {
-        leader = new ControllableLeader();
-        stub = leader.stub;
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        leader.close();
-    }
+    @RegisterExtension
+    final ControllableLeader leader = new ControllableLeader();
+    private final PricingOracleGrpc.PricingOracleBlockingStub stub = leader.stub;
 
     @Test
     void aCapacityDropWithWaitForClearMovesThePrice() {

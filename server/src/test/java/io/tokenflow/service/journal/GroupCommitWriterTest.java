@@ -1,5 +1,6 @@
 package io.tokenflow.service.journal;
 
+import io.tokenflow.service.LogRecorder;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -18,7 +19,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
@@ -117,19 +117,7 @@ class GroupCommitWriterTest {
                 JournalFiles.writeAtomically(d, name, bytes);
             }
         };
-        List<LogRecord> logged = new CopyOnWriteArrayList<>();
-        Handler capture = new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                logged.add(record);
-            }
-
-            @Override
-            public void flush() {}
-
-            @Override
-            public void close() {}
-        };
+        LogRecorder capture = new LogRecorder();
         Logger log = Logger.getLogger(UpdateJournal.class.getName());
         log.addHandler(capture);
         GroupCommitWriter writer = new GroupCommitWriter(dir, 2, base, 0, 1, snapshots);
@@ -149,6 +137,7 @@ class GroupCommitWriterTest {
         }
         assertEquals(want, attempts);
         assertEquals(2, writer.snapshotFailures());
+        List<LogRecord> logged = capture.records();
         List<String> warnings = logged.stream().filter(r -> r.getLevel() == Level.WARNING).map(LogRecord::getMessage)
                 .toList();
         assertEquals(1, warnings.size(), warnings.toString());

@@ -1,5 +1,6 @@
 package io.tokenflow.service.journal;
 
+import io.tokenflow.service.LogRecorder;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -16,10 +17,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
@@ -40,22 +39,8 @@ class JournalLossTest {
     private final Scenario base = EmbeddedScenarios.get("five-node");
     private final String node = base.nodes().get(0).id();
     private final String classId = base.classes().get(0).id();
-    private final List<LogRecord> logged = new ArrayList<>();
     private final Logger log = Logger.getLogger(UpdateJournal.class.getName());
-    private final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            synchronized (logged) {
-                logged.add(record);
-            }
-        }
-
-        @Override
-        public void flush() {}
-
-        @Override
-        public void close() {}
-    };
+    private final LogRecorder capture = new LogRecorder();
 
     @BeforeEach
     void listen() {
@@ -124,9 +109,7 @@ class JournalLossTest {
     }
 
     private List<Level> levels() {
-        synchronized (logged) {
-            return logged.stream().map(LogRecord::getLevel).toList();
-        }
+        return capture.records().stream().map(LogRecord::getLevel).toList();
     }
 
     // ---- refused ----
